@@ -1,0 +1,1 @@
+"""ddbtool: a command-line toolkit for single-table DynamoDB designs."""

@@ -1,0 +1,3 @@
+from ddbtool.cli import main
+
+main()

@@ -1,0 +1,217 @@
+"""The Typer application, its error handling, and the options every command shares.
+
+Commands live in sibling modules and register themselves on `app`. Each one
+parses options, makes one or two library calls, renders what they return and
+picks the exit code. Errors from the library become one line on stderr.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import os
+import sys
+from collections.abc import Callable
+from enum import Enum
+from importlib.metadata import version
+from pathlib import Path
+from typing import Annotated, Any, TypeVar, get_type_hints
+
+import typer
+from typer.core import TyperGroup
+
+from ddbtool import render
+from ddbtool.connection import Connection, Target
+from ddbtool.errors import DdbtoolError, UsageError, from_botocore
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _Group(TyperGroup):
+    """Turns every DdbtoolError (and botocore error) into one line and an exit code."""
+
+    def invoke(self, ctx: Any) -> Any:  # typer's vendored click.Context
+        try:
+            return super().invoke(ctx)
+        except DdbtoolError as exc:
+            _abort(exc)
+        except Exception as exc:
+            translated = from_botocore(exc)
+            if translated is None:
+                raise
+            _abort(translated, cause=exc)
+
+
+def _abort(exc: DdbtoolError, cause: BaseException | None = None) -> None:
+    if os.environ.get("DDBTOOL_DEBUG"):
+        raise cause or exc
+    for line in exc.lines():
+        render.error(line)
+    raise typer.Exit(exc.exit_code)
+
+
+app = typer.Typer(
+    cls=_Group,
+    name="ddbtool",
+    help="Single-table DynamoDB from YAML: tables, seeds, scans and access patterns.\n\n"
+    "Commands talk to http://localhost:8000 unless given --endpoint-url or --prod.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"ddbtool {version('ddbtool')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    show_version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    ] = False,
+) -> None:
+    pass
+
+
+def main() -> None:
+    """The console script: `ddbtool`."""
+    app()
+
+
+# --- options shared by commands -------------------------------------------------------
+
+TARGET_PANEL = "Target (where commands go)"
+
+
+class TableOrJson(str, Enum):
+    table = "table"
+    json = "json"
+
+
+class Listing(str, Enum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+
+
+class Dump(str, Enum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+_OUTPUT = "table for people; json is one document on stdout"
+_LINES = ", jsonl one object a line as items arrive"
+TableOrJsonOutput = Annotated[TableOrJson, typer.Option("--output", "-o", help=f"{_OUTPUT}.")]
+ListingOutput = Annotated[Listing, typer.Option("--output", "-o", help=f"{_OUTPUT}{_LINES}.")]
+DumpOutput = Annotated[
+    Dump, typer.Option("--output", "-o", help=f"{_OUTPUT}{_LINES}, csv a header and rows.")
+]
+
+Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+DryRun = Annotated[
+    bool, typer.Option("--dry-run", help="Validate and show what would happen; write nothing.")
+]
+
+
+def _target_parameters() -> list[inspect.Parameter]:
+    options: dict[str, Any] = {
+        "endpoint_url": Annotated[
+            str | None,
+            typer.Option(
+                "--endpoint-url",
+                metavar="URL",
+                help="Any DynamoDB-compatible endpoint. Default: AWS_ENDPOINT_URL_DYNAMODB, "
+                "AWS_ENDPOINT_URL, else http://localhost:8000.",
+                rich_help_panel=TARGET_PANEL,
+            ),
+        ],
+        "prod": Annotated[
+            bool,
+            typer.Option(
+                "--prod",
+                help="AWS itself, through your profile and region; ignores endpoint settings.",
+                rich_help_panel=TARGET_PANEL,
+            ),
+        ],
+        "region": Annotated[
+            str | None,
+            typer.Option(
+                "--region", help="AWS region (default: your profile's).", rich_help_panel=TARGET_PANEL
+            ),
+        ],
+        "profile": Annotated[
+            str | None,
+            typer.Option("--profile", help="AWS profile from ~/.aws/config.", rich_help_panel=TARGET_PANEL),
+        ],
+    }
+    defaults = {"endpoint_url": None, "prod": False, "region": None, "profile": None}
+    return [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=defaults[name], annotation=kind)
+        for name, kind in options.items()
+    ]
+
+
+def with_connection(func: F) -> F:
+    """Give a command --endpoint-url/--prod/--region/--profile and pass it `connection`.
+
+    The decorated function takes `connection: Connection`; the CLI user sees the
+    four target options after the subcommand, as CI scripts write them.
+    """
+    hints = get_type_hints(func, include_extras=True)
+    signature = inspect.signature(func)
+    own = [
+        p.replace(annotation=hints.get(p.name, p.annotation))
+        for p in signature.parameters.values()
+        if p.name != "connection"
+    ]
+    extra = _target_parameters()
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        target = Target(**{p.name: kwargs.pop(p.name) for p in extra})
+        return func(*args, connection=Connection(target), **kwargs)
+
+    params = [*own, *extra]
+    wrapper.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {p.name: p.annotation for p in params}
+    return wrapper  # type: ignore[return-value]
+
+
+def announce(connection: Connection, action: str) -> None:
+    """Say where a write is going before it goes there."""
+    render.info(f"{action} → {connection.describe()}")
+
+
+def confirm(connection: Connection, question: str, *, yes: bool) -> None:
+    """Ask on a terminal; without one, refuse destructive work on AWS unless --yes."""
+    if yes:
+        return
+    if sys.stdin.isatty():
+        if not typer.confirm(f"{question} ({connection.describe()})", default=False, err=True):
+            raise DdbtoolError("cancelled; nothing was changed")
+        return
+    if not connection.is_local:
+        raise UsageError(
+            f"refusing to go on without a terminal against AWS: {question} Pass --yes to confirm."
+        )
+
+
+def files_or_folder(files: list[Path] | None, folder: Path, kind: str) -> list[Path]:
+    """The files named on the command line, else every YAML file in `folder`."""
+    if files:
+        return files
+    from ddbtool.yamldoc import yaml_files
+
+    found = yaml_files(folder)
+    if not found:
+        raise UsageError(
+            f"no {kind} given and no *.yaml files in {folder}/; pass FILE... or run from the app's folder"
+        )
+    return found

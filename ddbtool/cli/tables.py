@@ -1,0 +1,218 @@
+"""Table commands: schema-load, delete-table, list-tables, describe-table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ddbtool import render
+from ddbtool.cli.app import (
+    DryRun,
+    TableOrJson,
+    TableOrJsonOutput,
+    Yes,
+    announce,
+    app,
+    confirm,
+    files_or_folder,
+    with_connection,
+)
+from ddbtool.connection import Connection
+from ddbtool.errors import UsageError
+
+SCHEMAS = Path("schemas")
+
+Definitions = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        metavar="FILE",
+        help="Table definition files (default: every *.yaml in ./schemas).",
+        show_default=False,
+    ),
+]
+
+
+def _definitions(files: list[Path] | None) -> list[Any]:
+    from ddbtool.schema import load_definitions
+
+    return load_definitions(files_or_folder(files, SCHEMAS, "table definitions"))
+
+
+@app.command("schema-load")
+@with_connection
+def schema_load(
+    connection: Connection,
+    files: Definitions = None,
+    dry_run: DryRun = False,
+    output: TableOrJsonOutput = TableOrJson.table,
+) -> None:
+    """Create the tables of YAML definitions and wait until they are ACTIVE.
+
+    Every file is validated first; nothing is created if any is wrong. A table
+    that already exists and matches its file is "up to date" (exit 0); one that
+    differs lists the differences and exits 1.
+
+    Examples:
+
+      ddbtool schema-load
+
+      ddbtool schema-load schemas/cruddur-messages.yaml --prod --region us-east-1
+
+      ddbtool schema-load --dry-run > create-table.json
+    """
+    from ddbtool.tables import load_table
+
+    specs = _definitions(files)
+    if dry_run:
+        render.print_json([spec.create_request() for spec in specs])
+        return
+    announce(connection, "loading table definitions")
+    client = connection.dynamodb()
+    results = [load_table(client, spec) for spec in specs]
+    if output is TableOrJson.json:
+        render.print_json([vars(r) for r in results])
+    else:
+        render.print_table(
+            ["table", "status", "differences"],
+            [(r.table, r.status, "\n".join(r.differences)) for r in results],
+            wrap=["differences"],
+        )
+    differing = [r.table for r in results if r.status == "differs"]
+    if differing:
+        render.error(
+            f"{', '.join(differing)} differ from the definition; ddbtool does not change "
+            "live tables yet: update or recreate them deliberately"
+        )
+        raise typer.Exit(1)
+
+
+@app.command("delete-table")
+@with_connection
+def delete_table(
+    connection: Connection,
+    tables: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="TABLE", help="Tables to delete (default: those of ./schemas).", show_default=False
+        ),
+    ] = None,
+    if_exists: Annotated[bool, typer.Option("--if-exists", help="A missing table is not an error.")] = False,
+    yes: Yes = False,
+) -> None:
+    """Delete tables and wait until they are gone.
+
+    Asks first on a terminal. Against --prod with no terminal it refuses unless
+    --yes is given.
+
+    Examples:
+
+      ddbtool delete-table cruddur-messages
+
+      ddbtool delete-table --if-exists --yes
+    """
+    from ddbtool.tables import delete_table as delete
+
+    names = tables or [spec.name for spec in _definitions(None)]
+    confirm(connection, f"Delete {', '.join(names)}? Every item in them is lost.", yes=yes)
+    announce(connection, "deleting tables")
+    client = connection.dynamodb()
+    for name in names:
+        if delete(client, name, if_exists=if_exists):
+            render.success(f"deleted {name}")
+        else:
+            render.info(f"{name} does not exist; nothing to delete")
+
+
+@app.command("list-tables")
+@with_connection
+def list_tables(connection: Connection, output: TableOrJsonOutput = TableOrJson.table) -> None:
+    """List every table at the target, every page.
+
+    Examples:
+
+      ddbtool list-tables
+
+      ddbtool list-tables --prod --output json | jq -r '.[]'
+    """
+    from ddbtool.tables import list_tables as names
+
+    found = names(connection.dynamodb())
+    if output is TableOrJson.json:
+        render.print_json(found)
+        return
+    render.print_table(["table"], [(name,) for name in found])
+    if not found:
+        render.info(f"no tables at {connection.describe()}; create them with `ddbtool schema-load`")
+
+
+@app.command("describe-table")
+@with_connection
+def describe_table(
+    connection: Connection,
+    table: Annotated[
+        str | None,
+        typer.Argument(help="Table name (default: the one table defined in ./schemas).", show_default=False),
+    ] = None,
+    output: TableOrJsonOutput = TableOrJson.table,
+) -> None:
+    """Show a table's keys, indexes, billing, stream, TTL, item count and status.
+
+    Item counts come from DescribeTable, which AWS refreshes about every six hours.
+
+    Examples:
+
+      ddbtool describe-table cruddur-messages
+
+      ddbtool describe-table --output json | jq .indexes
+    """
+    from ddbtool.tables import summary
+
+    if table is None:
+        defined = _definitions(None)
+        if len(defined) != 1:
+            raise UsageError(
+                f"{len(defined)} tables are defined in ./schemas; name one: describe-table TABLE"
+            )
+        table = defined[0].name
+    found = summary(connection.dynamodb(), table)
+    if output is TableOrJson.json:
+        render.print_json(found)
+        return
+    key = found["key"]
+    capacity = found["capacity"]
+    render.print_pairs(
+        [
+            ("table", found["table"]),
+            ("status", found["status"]),
+            ("partition key", f"{key['partition']} ({found['attributes'][key['partition']]})"),
+            ("sort key", f"{key['sort']} ({found['attributes'][key['sort']]})" if key["sort"] else "-"),
+            (
+                "billing",
+                found["billing"]
+                + (f" (read {capacity['read']}, write {capacity['write']})" if capacity else ""),
+            ),
+            ("stream", found["stream"] or "off"),
+            ("ttl", found["ttl"] or "off"),
+            ("deletion protection", "on" if found["deletion_protection"] else "off"),
+            ("items (approx.)", found["item_count"]),
+            ("size (bytes)", found["size_bytes"]),
+        ],
+        title=found["table"],
+    )
+    if found["indexes"]:
+        render.print_table(
+            ["index", "kind", "partition", "sort", "projection", "status"],
+            [
+                (
+                    i["name"],
+                    i["kind"],
+                    i["partition"],
+                    i["sort"] or "-",
+                    i["projection"] + (f" {i['include']}" if i["include"] else ""),
+                    i["status"],
+                )
+                for i in found["indexes"]
+            ],
+        )

@@ -1,0 +1,111 @@
+"""One exception family for ddbtool; each kind carries the exit code the CLI uses.
+
+Library modules raise these; only the command line prints them and exits.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+
+class DdbtoolError(Exception):
+    """A failure worth one readable line: what went wrong and what to do."""
+
+    exit_code = EXIT_FAILURE
+
+    def lines(self) -> list[str]:
+        return [str(self)]
+
+
+class UsageError(DdbtoolError):
+    """A bad option, argument or input file: the caller must change something."""
+
+    exit_code = EXIT_USAGE
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in an input file, located as precisely as we can."""
+
+    file: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class InputFileError(UsageError):
+    """Every problem found in one or more input files; nothing was written."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sorted(problems, key=lambda p: (p.file, p.line or 0, p.field))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    def lines(self) -> list[str]:
+        return [str(p) for p in self.problems]
+
+
+class NotFoundError(DdbtoolError):
+    """A table, item or user that the command needs does not exist."""
+
+
+class EndpointUnreachableError(DdbtoolError):
+    """Nothing answers at the endpoint."""
+
+
+class AwsError(DdbtoolError):
+    """An error DynamoDB (or another AWS service) returned, with its code and request id."""
+
+    def __init__(self, code: str, message: str, request_id: str | None = None) -> None:
+        self.code = code
+        self.aws_message = message
+        self.request_id = request_id
+        suffix = f" (request id {request_id})" if request_id else ""
+        super().__init__(f"{code}: {message}{suffix}")
+
+
+_UNREACHABLE_HINT = (
+    "start one with `ddbtool local start`, or choose another target with --endpoint-url URL or --prod"
+)
+
+
+def from_botocore(exc: BaseException) -> DdbtoolError | None:
+    """Translate a botocore exception into a DdbtoolError, or None if it is not one.
+
+    botocore is only consulted if it is already imported: an exception cannot come
+    from a module that was never loaded, and `--help` must not pay for the import.
+    """
+    if "botocore.exceptions" not in sys.modules:
+        return None
+    from botocore import exceptions as bce
+
+    if isinstance(exc, bce.ClientError):
+        error = exc.response.get("Error", {})
+        request_id = exc.response.get("ResponseMetadata", {}).get("RequestId")
+        return AwsError(error.get("Code", "Unknown"), error.get("Message", str(exc)), request_id)
+    if isinstance(exc, (bce.EndpointConnectionError, bce.ConnectTimeoutError)):
+        url = exc.kwargs.get("endpoint_url", "the endpoint")
+        return EndpointUnreachableError(f"cannot reach {url}: {_UNREACHABLE_HINT}")
+    if isinstance(exc, bce.ReadTimeoutError):
+        url = exc.kwargs.get("endpoint_url", "the endpoint")
+        return DdbtoolError(f"{url} did not answer in time; try again, or check the endpoint")
+    if isinstance(exc, bce.NoCredentialsError):
+        return UsageError(
+            "no AWS credentials found: configure a profile (`aws configure`), "
+            "pass --profile, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+        )
+    if isinstance(exc, bce.NoRegionError):
+        return UsageError("no AWS region configured: pass --region or set AWS_REGION")
+    if isinstance(exc, bce.ProfileNotFound):
+        return UsageError(f"{exc}: pass an existing --profile, or check ~/.aws/config")
+    if isinstance(exc, bce.BotoCoreError):
+        return DdbtoolError(str(exc))
+    return None

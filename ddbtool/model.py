@@ -1,0 +1,96 @@
+"""The messaging design's item shapes and keys (see the README's data model).
+
+Items here are plain Python values (str, Decimal, ...), the form
+TypeDeserializer returns; turning them into DynamoDB's typed form is the
+writer's job. Every timestamp is UTC ISO-8601 with offset and microseconds,
+so sort keys order correctly as strings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Literal
+
+TABLE = "cruddur-messages"
+GROUP_INDEX = "message-group-sk-index"
+GROUP_PREFIX = "GRP#"
+MESSAGE_PREFIX = "MSG#"
+USER_PREFIX = "USER#"
+USER_SORT_KEY = "USER"
+
+ItemKind = Literal["group", "message", "user", "other"]
+
+
+@dataclass(frozen=True)
+class User:
+    uuid: str
+    handle: str
+    display_name: str
+    cognito_user_id: str | None = None
+
+
+def timestamp(moment: datetime) -> str:
+    """The one timestamp shape: `2023-01-01T10:00:00.000000+00:00`."""
+    if moment.tzinfo is None:
+        raise ValueError("timestamps must carry a time zone")
+    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+def parse_timestamp(text: str) -> datetime:
+    """An ISO-8601 time with a zone (`Z` accepted), as an aware datetime; ValueError if not."""
+    moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+    if moment.tzinfo is None:
+        raise ValueError(f"{text!r} has no time zone; add Z or an offset such as +00:00")
+    return moment
+
+
+def user_key(handle: str) -> dict[str, str]:
+    """Users are keyed by handle, so a handle resolves to its uuid with one GetItem."""
+    return {"pk": f"{USER_PREFIX}{handle}", "sk": USER_SORT_KEY}
+
+
+def person(user: User) -> dict[str, str]:
+    """The attributes that name a user on any item: uuid, display name, handle."""
+    return {"user_uuid": user.uuid, "user_display_name": user.display_name, "user_handle": user.handle}
+
+
+def user_item(user: User) -> dict[str, Any]:
+    item = {**user_key(user.handle), **person(user)}
+    if user.cognito_user_id:
+        item["cognito_user_id"] = user.cognito_user_id
+    return item
+
+
+def group_item(owner: User, other: User, group_uuid: str, last_message: str, at: datetime) -> dict[str, Any]:
+    """The owner's inbox entry for a conversation: it names the *other* participant."""
+    return {
+        "pk": f"{GROUP_PREFIX}{owner.uuid}",
+        "sk": timestamp(at),
+        "message_group_uuid": group_uuid,
+        "message": last_message,
+        **person(other),
+    }
+
+
+def message_item(group_uuid: str, message_uuid: str, sender: User, text: str, at: datetime) -> dict[str, Any]:
+    """One message; it carries no message_group_uuid, which keeps the index sparse."""
+    return {
+        "pk": f"{MESSAGE_PREFIX}{group_uuid}",
+        "sk": timestamp(at),
+        "message_uuid": message_uuid,
+        "message": text,
+        **person(sender),
+    }
+
+
+def kind_of(item: dict[str, Any]) -> ItemKind:
+    """Tell the entities of the single table apart by key prefix."""
+    pk = str(item.get("pk", ""))
+    if pk.startswith(GROUP_PREFIX):
+        return "group"
+    if pk.startswith(MESSAGE_PREFIX):
+        return "message"
+    if pk.startswith(USER_PREFIX) and item.get("sk") == USER_SORT_KEY:
+        return "user"
+    return "other"

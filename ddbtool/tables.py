@@ -1,0 +1,149 @@
+"""Create, compare, describe, list and delete tables. Returns data or raises."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from ddbtool.errors import AwsError, NotFoundError
+from ddbtool.schema import TableSpec, differences
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import WaiterConfigTypeDef
+
+LoadStatus = Literal["created", "up to date", "differs"]
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    table: str
+    status: LoadStatus
+    differences: list[str] = field(default_factory=list)
+
+
+# botocore's waiters poll every 20 s; local endpoints are ready at once and AWS
+# usually within seconds, so poll every second, for up to ten minutes.
+_WAIT: WaiterConfigTypeDef = {"Delay": 1, "MaxAttempts": 600}
+
+
+def describe(client: DynamoDBClient, table: str) -> dict[str, Any] | None:
+    """DescribeTable's `Table`, or None if there is no such table."""
+    try:
+        return client.describe_table(TableName=table)["Table"]  # type: ignore[return-value]
+    except client.exceptions.ResourceNotFoundException:
+        return None
+
+
+def ttl_attribute(client: DynamoDBClient, table: str) -> str | None:
+    """The attribute TTL is enabled on, or None."""
+    ttl = client.describe_time_to_live(TableName=table)["TimeToLiveDescription"]
+    if ttl.get("TimeToLiveStatus") in ("ENABLED", "ENABLING"):
+        return ttl.get("AttributeName")
+    return None
+
+
+def load_table(client: DynamoDBClient, spec: TableSpec) -> LoadResult:
+    """Create the table if missing and wait until it is ACTIVE with its TTL set.
+
+    An existing table is compared with the definition instead of touched.
+    """
+    existing = describe(client, spec.name)
+    if existing is not None:
+        found = differences(spec, existing, ttl_attribute(client, spec.name))
+        return LoadResult(spec.name, "differs" if found else "up to date", found)
+    try:
+        client.create_table(**spec.create_request())
+    except client.exceptions.ResourceInUseException:
+        # Created by someone else between our describe and create: compare instead.
+        return load_table(client, spec)
+    client.get_waiter("table_exists").wait(TableName=spec.name, WaiterConfig=_WAIT)
+    if spec.ttl:
+        client.update_time_to_live(
+            TableName=spec.name,
+            TimeToLiveSpecification={"Enabled": True, "AttributeName": spec.ttl},
+        )
+    return LoadResult(spec.name, "created")
+
+
+def delete_table(client: DynamoDBClient, table: str, *, if_exists: bool = False) -> bool:
+    """Delete a table and wait until it is gone. False if it was missing and `if_exists`."""
+    try:
+        client.delete_table(TableName=table)
+    except client.exceptions.ResourceNotFoundException:
+        if if_exists:
+            return False
+        raise NotFoundError(
+            f"table {table!r} does not exist; pass --if-exists to ignore missing tables"
+        ) from None
+    except client.exceptions.ClientError as exc:
+        error = exc.response.get("Error", {})
+        if "deletion protection" in error.get("Message", "").lower():
+            raise AwsError(
+                error.get("Code", "ValidationException"),
+                f"table {table!r} has deletion protection on; turn it off in its definition "
+                "and in AWS before deleting it",
+            ) from None
+        raise
+    client.get_waiter("table_not_exists").wait(TableName=table, WaiterConfig=_WAIT)
+    return True
+
+
+def list_tables(client: DynamoDBClient) -> list[str]:
+    """Every table name, every page."""
+    paginator = client.get_paginator("list_tables")
+    return [name for page in paginator.paginate() for name in page.get("TableNames", [])]
+
+
+def require_table(client: DynamoDBClient, table: str) -> dict[str, Any]:
+    """DescribeTable's `Table`, or NotFoundError suggesting schema-load."""
+    found = describe(client, table)
+    if found is None:
+        raise NotFoundError(f"table {table!r} does not exist here; create it with `ddbtool schema-load`")
+    return found
+
+
+def summary(client: DynamoDBClient, table: str) -> dict[str, Any]:
+    """A plain summary of one table: keys, indexes, billing, stream, TTL, size, status."""
+    found = require_table(client, table)
+    billing = found.get("BillingModeSummary", {}).get("BillingMode", "PROVISIONED")
+    throughput = found.get("ProvisionedThroughput", {})
+    stream = found.get("StreamSpecification") or {}
+
+    def keys(schema: list[dict[str, str]]) -> dict[str, str | None]:
+        roles = {k["KeyType"]: k["AttributeName"] for k in schema}
+        return {"partition": roles.get("HASH"), "sort": roles.get("RANGE")}
+
+    def index(kind: str, raw: dict[str, Any]) -> dict[str, Any]:
+        projection = raw.get("Projection", {})
+        return {
+            "name": raw["IndexName"],
+            "kind": kind,
+            **keys(raw["KeySchema"]),
+            "projection": projection.get("ProjectionType"),
+            "include": projection.get("NonKeyAttributes", []),
+            "status": raw.get("IndexStatus", "ACTIVE"),
+            "item_count": raw.get("ItemCount"),
+        }
+
+    return {
+        "table": found["TableName"],
+        "status": found.get("TableStatus"),
+        "arn": found.get("TableArn"),
+        "key": keys(found["KeySchema"]),
+        "attributes": {a["AttributeName"]: a["AttributeType"] for a in found["AttributeDefinitions"]},
+        "billing": billing,
+        "capacity": (
+            {"read": throughput.get("ReadCapacityUnits"), "write": throughput.get("WriteCapacityUnits")}
+            if billing == "PROVISIONED"
+            else None
+        ),
+        "indexes": [index("global", i) for i in found.get("GlobalSecondaryIndexes") or []]
+        + [index("local", i) for i in found.get("LocalSecondaryIndexes") or []],
+        "stream": stream.get("StreamViewType") if stream.get("StreamEnabled") else None,
+        "stream_arn": found.get("LatestStreamArn"),
+        "ttl": ttl_attribute(client, table),
+        "deletion_protection": bool(found.get("DeletionProtectionEnabled", False)),
+        "item_count": found.get("ItemCount"),
+        "size_bytes": found.get("TableSizeBytes"),
+    }

@@ -1,0 +1,186 @@
+"""YAML input files that remember where each value came from.
+
+Every mapping and list loaded here knows its line, and the line of each key or
+item, so that validation can name file, line and field for each problem.
+Scalars stay plain: floats become Decimal (DynamoDB numbers are exact) and
+timestamps stay the text that was written (DynamoDB has no date type).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ddbtool.errors import InputFileError, Problem
+
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class YamlMap(dict[Any, Any]):
+    """A mapping from a YAML file, with the line of the mapping and of each key."""
+
+    line: int = 0
+    key_lines: dict[Any, int]
+
+
+class YamlList(list[Any]):
+    """A list from a YAML file, with the line of the list and of each item."""
+
+    line: int = 0
+    item_lines: list[int]
+
+
+class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
+    pass
+
+
+def _line(node: yaml.Node) -> int:
+    return int(node.start_mark.line) + 1
+
+
+def _construct_map(loader: yaml.SafeLoader, node: yaml.MappingNode) -> YamlMap:
+    loader.flatten_mapping(node)
+    result = YamlMap()
+    result.line = _line(node)
+    result.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            duplicate = key in result
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a mapping key must be a plain value", key_node.start_mark
+            ) from None
+        if duplicate:
+            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = _line(key_node)
+    return result
+
+
+def _construct_list(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> YamlList:
+    result = YamlList(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = _line(node)
+    result.item_lines = [_line(child) for child in node.value]
+    return result
+
+
+def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
+    text = str(loader.construct_scalar(node)).replace("_", "")
+    return Decimal(text)
+
+
+def _construct_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
+    return str(loader.construct_scalar(node))
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_list)
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_text)
+
+
+def load(path: Path) -> Any:
+    """Load one YAML document, or raise InputFileError naming the file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputFileError([Problem(str(path), None, "", "no such file")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputFileError([Problem(str(path), None, "", f"cannot read: {exc}")]) from None
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = int(mark.line) + 1 if mark else None
+        message = " ".join(part for part in (exc.context, exc.problem) if part)
+        raise InputFileError([Problem(str(path), line, "", f"YAML error: {message}")]) from None
+    except yaml.YAMLError as exc:
+        raise InputFileError([Problem(str(path), None, "", f"YAML error: {exc}")]) from None
+
+
+def yaml_files(folder: Path) -> list[Path]:
+    """Every `*.yaml` / `*.yml` file in `folder`, sorted."""
+    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+
+
+def line_of(container: Any, key: Any = None) -> int | None:
+    """The line of `container[key]` (or of the container itself), if known."""
+    if isinstance(container, YamlMap):
+        return container.key_lines.get(key, container.line) if key is not None else container.line
+    if isinstance(container, YamlList):
+        if isinstance(key, int) and 0 <= key < len(container.item_lines):
+            return container.item_lines[key]
+        return container.line
+    return None
+
+
+def describe_type(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "empty"
+    return f"{type(value).__name__} {value!r}"
+
+
+@dataclass
+class Checker:
+    """Collects every problem in a file instead of stopping at the first."""
+
+    file: str
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, line: int | None, path: str, message: str) -> None:
+        self.problems.append(Problem(self.file, line, path, message))
+
+    def mapping(
+        self,
+        value: Any,
+        path: str,
+        line: int | None,
+        *,
+        allowed: Iterable[str],
+        required: Iterable[str] = (),
+    ) -> YamlMap | None:
+        """Check that `value` is a mapping with only `allowed` keys and every `required` one."""
+        if not isinstance(value, YamlMap):
+            self.add(line, path, f"expected a mapping, found {describe_type(value)}")
+            return None
+        allowed = list(allowed)
+        for key in value:
+            if key not in allowed:
+                near = difflib.get_close_matches(str(key), allowed, n=1)
+                hint = f"; did you mean {near[0]!r}?" if near else f"; expected one of {allowed}"
+                self.add(value.key_lines[key], join(path, str(key)), f"unknown field{hint}")
+        for key in required:
+            if value.get(key) is None:
+                self.add(value.line, join(path, key), "missing; this field is required")
+        return value
+
+    def text(self, container: Any, key: str, path: str) -> str | None:
+        """A non-empty string field, or None after recording why not."""
+        value = container.get(key)
+        if isinstance(value, str) and value.strip():
+            return value
+        if value is not None:
+            self.add(line_of(container, key), join(path, key), "expected text")
+        return None
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise InputFileError(self.problems)
+
+
+def join(path: str, key: str | int) -> str:
+    """Extend a field path: `join("indexes[0]", "name")` is `indexes[0].name`."""
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else key

@@ -1,0 +1,79 @@
+"""The installed `ddbtool` as a subprocess against moto's server over HTTP, as CI runs it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .support import free_port
+
+pytestmark = pytest.mark.e2e
+
+
+def test_table_lifecycle(ddbtool: Any, endpoint: str) -> None:
+    target = ["--endpoint-url", endpoint]
+    loaded = ddbtool("schema-load", *target)
+    assert loaded.returncode == 0, loaded.stderr
+    assert "created" in loaded.stdout
+    assert f"loading table definitions → {endpoint} (region us-east-1)" in loaded.stderr
+
+    listed = ddbtool("list-tables", "--output", "json", *target)
+    assert json.loads(listed.stdout) == ["cruddur-messages"]
+
+    described = ddbtool("describe-table", "cruddur-messages", "-o", "json", *target)
+    assert described.returncode == 0
+    summary = json.loads(described.stdout)
+    assert summary["status"] == "ACTIVE"
+    assert summary["indexes"][0]["name"] == "message-group-sk-index"
+
+    again = ddbtool("schema-load", "-o", "json", *target)
+    assert again.returncode == 0
+    assert json.loads(again.stdout)[0]["status"] == "up to date"
+
+    deleted = ddbtool("delete-table", *target)
+    assert deleted.returncode == 0, deleted.stderr
+    assert json.loads(ddbtool("list-tables", "-o", "json", *target).stdout) == []
+
+
+def test_endpoint_from_botocore_variable(ddbtool: Any, endpoint: str) -> None:
+    result = ddbtool("schema-load", env={"AWS_ENDPOINT_URL_DYNAMODB": endpoint})
+    assert result.returncode == 0, result.stderr
+    assert endpoint in result.stderr
+
+
+def test_unreachable_endpoint_is_one_clear_line(ddbtool: Any) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    result = ddbtool("list-tables", "--endpoint-url", url)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        f"error: cannot reach {url}/: start one with `ddbtool local start`, or choose another "
+        "target with --endpoint-url URL or --prod"
+    ]
+
+
+def test_local_start_status_stop(ddbtool: Any, tmp_path: Path) -> None:
+    port = str(free_port())
+    env = {"DDBTOOL_STATE_DIR": str(tmp_path)}
+    try:
+        started = ddbtool("local", "start", "--port", port, env=env)
+        assert started.returncode == 0, started.stderr
+        assert "running at http://localhost:" in started.stderr and "memory" in started.stderr
+
+        again = ddbtool("local", "start", "--port", port, env=env)
+        assert "already running" in again.stderr
+
+        status = json.loads(ddbtool("local", "status", "--port", port, "-o", "json", env=env).stdout)
+        assert status["state"] == "running" and status["pid"]
+
+        loaded = ddbtool("schema-load", "--endpoint-url", f"http://localhost:{port}", env=env)
+        assert loaded.returncode == 0, loaded.stderr
+    finally:
+        stopped = ddbtool("local", "stop", "--port", port, env=env)
+    assert stopped.returncode == 0 and "stopped the local endpoint" in stopped.stderr
+    after = ddbtool("local", "status", "--port", port, env=env)
+    assert after.returncode == 1 and "stopped" in after.stdout
+    assert "nothing to stop" in ddbtool("local", "stop", "--port", port, env=env).stderr
