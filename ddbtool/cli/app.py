@@ -203,6 +203,37 @@ def confirm(connection: Connection, question: str, *, yes: bool) -> None:
         )
 
 
+SCHEMAS = Path("schemas")
+
+TableOption = Annotated[
+    str | None,
+    typer.Option(
+        "--table",
+        "-t",
+        envvar="DDBTOOL_TABLE",
+        help="Table name (default: the one table defined in ./schemas).",
+        show_default=False,
+    ),
+]
+
+
+def definitions(files: list[Path] | None = None) -> list[Any]:
+    """The validated table definitions named, else those in ./schemas."""
+    from ddbtool.schema import load_definitions
+
+    return load_definitions(files_or_folder(files, SCHEMAS, "table definitions"))
+
+
+def table_or_default(table: str | None) -> str:
+    """The table named on the command line, else the one table defined in ./schemas."""
+    if table:
+        return table
+    defined = definitions()
+    if len(defined) != 1:
+        raise UsageError(f"{len(defined)} tables are defined in ./schemas; name one with --table")
+    return str(defined[0].name)
+
+
 def files_or_folder(files: list[Path] | None, folder: Path, kind: str) -> list[Path]:
     """The files named on the command line, else every YAML file in `folder`."""
     if files:

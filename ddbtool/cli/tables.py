@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -16,13 +16,11 @@ from ddbtool.cli.app import (
     announce,
     app,
     confirm,
-    files_or_folder,
+    definitions,
+    table_or_default,
     with_connection,
 )
 from ddbtool.connection import Connection
-from ddbtool.errors import UsageError
-
-SCHEMAS = Path("schemas")
 
 Definitions = Annotated[
     list[Path] | None,
@@ -32,12 +30,6 @@ Definitions = Annotated[
         show_default=False,
     ),
 ]
-
-
-def _definitions(files: list[Path] | None) -> list[Any]:
-    from ddbtool.schema import load_definitions
-
-    return load_definitions(files_or_folder(files, SCHEMAS, "table definitions"))
 
 
 @app.command("schema-load")
@@ -64,7 +56,7 @@ def schema_load(
     """
     from ddbtool.tables import load_table
 
-    specs = _definitions(files)
+    specs = definitions(files)
     if dry_run:
         render.print_json([spec.create_request() for spec in specs])
         return
@@ -114,7 +106,7 @@ def delete_table(
     """
     from ddbtool.tables import delete_table as delete
 
-    names = tables or [spec.name for spec in _definitions(None)]
+    names = tables or [spec.name for spec in definitions(None)]
     confirm(connection, f"Delete {', '.join(names)}? Every item in them is lost.", yes=yes)
     announce(connection, "deleting tables")
     client = connection.dynamodb()
@@ -169,14 +161,7 @@ def describe_table(
     """
     from ddbtool.tables import summary
 
-    if table is None:
-        defined = _definitions(None)
-        if len(defined) != 1:
-            raise UsageError(
-                f"{len(defined)} tables are defined in ./schemas; name one: describe-table TABLE"
-            )
-        table = defined[0].name
-    found = summary(connection.dynamodb(), table)
+    found = summary(connection.dynamodb(), table_or_default(table))
     if output is TableOrJson.json:
         render.print_json(found)
         return
