@@ -1,0 +1,230 @@
+"""The app's read access patterns (see the README): one user's conversations (B) and
+the messages of one conversation (A). Each function queries and returns plain data.
+
+Every query reads each page DynamoDB returns (a page ends at 1 MB or at Limit), and
+a time range is a key condition on `sk`, never a filter: the original scripts
+filtered on the current year and so hid every conversation each January.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from ddbtool.errors import NotFoundError, UsageError
+from ddbtool.items import from_dynamo, to_dynamo
+from ddbtool.model import GROUP_PREFIX, MESSAGE_PREFIX, parse_timestamp, timestamp
+from ddbtool.users import require_user
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import PaginatorConfigTypeDef
+
+DEFAULT_MESSAGES = 20
+
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
+
+
+def is_uuid(text: str) -> bool:
+    """True for the canonical 8-4-4-4-12 hex form the app writes."""
+    return bool(_UUID.match(text))
+
+
+def require_uuid(text: str, what: str) -> str:
+    """The uuid in its stored (lower-case) form, or UsageError naming `what`."""
+    if not is_uuid(text):
+        raise UsageError(
+            f"{what} {text!r} is not a uuid; write it as xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx "
+            "(hex digits), e.g. 5ae290ed-55d1-47a0-bc6d-fe2bc2700399"
+        )
+    return text.lower()
+
+
+def resolve_user_uuid(client: DynamoDBClient, table: str, user: str) -> str:
+    """A user uuid as given, or the uuid of the user with this handle (one GetItem)."""
+    if is_uuid(user):
+        return user.lower()
+    return require_user(client, table, user).uuid
+
+
+@dataclass(frozen=True)
+class TimeRange:
+    """Inclusive bounds on `sk`, already in the stored timestamp shape."""
+
+    since: str | None = None
+    until: str | None = None
+
+    def key_condition(self, partition: str) -> dict[str, Any]:
+        """KeyConditionExpression and its names and values for `pk = partition` within the range."""
+        # Names and values always go through placeholders: DynamoDB reserves hundreds of words.
+        values: dict[str, str] = {":pk": partition}
+        condition = "#pk = :pk"
+        if self.since and self.until:
+            condition += " AND #sk BETWEEN :since AND :until"
+        elif self.since:
+            condition += " AND #sk >= :since"
+        elif self.until:
+            condition += " AND #sk <= :until"
+        if self.since:
+            values[":since"] = self.since
+        if self.until:
+            values[":until"] = self.until
+        names = {"#pk": "pk", "#sk": "sk"} if "#sk" in condition else {"#pk": "pk"}
+        return {
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": to_dynamo(values),
+        }
+
+    def describe(self) -> str:
+        """The range in words, for messages; empty when unbounded."""
+        if self.since and self.until:
+            return f" between {self.since} and {self.until}"
+        if self.since:
+            return f" since {self.since}"
+        if self.until:
+            return f" until {self.until}"
+        return ""
+
+
+def time_range(since: str | None = None, until: str | None = None) -> TimeRange:
+    """Parse --since/--until (ISO-8601 with a zone) into the sort-key shape; UsageError if bad."""
+
+    def parse(option: str, text: str | None) -> datetime | None:
+        if text is None:
+            return None
+        try:
+            return parse_timestamp(text)
+        except ValueError:
+            raise UsageError(
+                f"{option} {text!r} is not an ISO-8601 time with a zone; "
+                "write it like 2023-01-01T00:00:00Z or 2023-01-01T10:00:00+01:00"
+            ) from None
+
+    start, end = parse("--since", since), parse("--until", until)
+    if start and end and start > end:
+        raise UsageError(f"--since {since} is after --until {until}; swap them")
+    return TimeRange(timestamp(start) if start else None, timestamp(end) if end else None)
+
+
+@dataclass
+class Capacity:
+    """Read capacity the queries of one call consumed, as DynamoDB reported it."""
+
+    units: float = 0.0
+    pages: int = 0
+
+    def add(self, units: float) -> None:
+        self.units += units
+        self.pages += 1
+
+
+def _query(
+    client: DynamoDBClient,
+    table: str,
+    partition: str,
+    period: TimeRange,
+    *,
+    newest_first: bool,
+    limit: int | None,
+    capacity: Capacity | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Items of one partition in `sk` order, every page, stopping after `limit` items."""
+    request: dict[str, Any] = {
+        "TableName": table,
+        "ScanIndexForward": not newest_first,
+        **period.key_condition(partition),
+    }
+    if capacity is not None:
+        request["ReturnConsumedCapacity"] = "TOTAL"
+    pagination: PaginatorConfigTypeDef = {}
+    if limit is not None:
+        # Ask for no more than we show: Limit caps what each page reads (and costs).
+        pagination = {"MaxItems": limit, "PageSize": limit}
+    pages = client.get_paginator("query").paginate(**request, PaginationConfig=pagination)
+    for page in pages:
+        if capacity is not None:
+            capacity.add(page.get("ConsumedCapacity", {}).get("CapacityUnits", 0.0))
+        for item in page.get("Items", []):
+            yield from_dynamo(item)
+
+
+def _person(item: dict[str, Any]) -> dict[str, Any]:
+    return {key: item.get(key) for key in ("user_uuid", "user_handle", "user_display_name")}
+
+
+def list_conversations(
+    client: DynamoDBClient,
+    table: str,
+    user_uuid: str,
+    *,
+    limit: int | None = None,
+    period: TimeRange | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Pattern B: one user's conversations, newest first, each naming the other participant."""
+    items = _query(
+        client, table, f"{GROUP_PREFIX}{user_uuid}", period or TimeRange(), newest_first=True, limit=limit
+    )
+    for item in items:
+        yield {
+            "message_group_uuid": item.get("message_group_uuid"),
+            **_person(item),
+            "message": item.get("message"),
+            "last_message_at": item["sk"],
+        }
+
+
+@dataclass
+class Conversation:
+    message_group_uuid: str
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    capacity: Capacity = field(default_factory=Capacity)
+
+
+def get_conversation(
+    client: DynamoDBClient,
+    table: str,
+    group_uuid: str,
+    *,
+    limit: int = DEFAULT_MESSAGES,
+    read_all: bool = False,
+    period: TimeRange | None = None,
+) -> Conversation:
+    """Pattern A: the newest `limit` messages (or all of them), oldest first.
+
+    NotFoundError if the conversation has no messages (in the range).
+    """
+    group_uuid = require_uuid(group_uuid, "conversation")
+    period = period or TimeRange()
+    conversation = Conversation(group_uuid)
+    # Newest first to take the last N, then reversed; --all simply reads forwards.
+    items = _query(
+        client,
+        table,
+        f"{MESSAGE_PREFIX}{group_uuid}",
+        period,
+        newest_first=not read_all,
+        limit=None if read_all else limit,
+        capacity=conversation.capacity,
+    )
+    for item in items:
+        conversation.messages.append(
+            {
+                "message_uuid": item.get("message_uuid"),
+                "message_group_uuid": group_uuid,
+                **_person(item),
+                "message": item.get("message"),
+                "created_at": item["sk"],
+            }
+        )
+    if not read_all:
+        conversation.messages.reverse()
+    if not conversation.messages:
+        raise NotFoundError(
+            f"conversation {group_uuid} has no messages{period.describe()} in table {table!r}; "
+            "check the uuid with `ddbtool list-conversations USER`"
+        )
+    return conversation
