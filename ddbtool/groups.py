@@ -1,0 +1,129 @@
+"""Pattern E: keep each conversation's group items at its newest message.
+
+For every new message item, the conversation's group items (found through the
+sparse `message-group-sk-index`) move to the message: new `sk`, new `message`.
+`sk` is a key, so a move is a delete and a put in one transaction, guarded so
+that a replayed or out-of-order message never moves a group backwards and a
+move that races another is retried against fresh data.
+
+This module imports only boto3-level code, so the Lambda entry point
+(`ddbtool.lambdas.message_stream`) can use it without the command line's
+dependencies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ddbtool.errors import DdbtoolError
+from ddbtool.items import from_dynamo, to_dynamo
+from ddbtool.model import GROUP_INDEX, MESSAGE_PREFIX, kind_of
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+# A move fails its condition only when another writer changed the group between our
+# read and our write (or the index was behind); re-reading a few times settles it.
+MOVE_ATTEMPTS = 4
+
+
+@dataclass(frozen=True)
+class GroupMove:
+    """One group item moved to a newer message."""
+
+    owner_pk: str
+    message_group_uuid: str
+    from_sk: str
+    to_sk: str
+    message: str
+
+
+def conversation_groups(client: DynamoDBClient, table: str, group_uuid: str) -> list[dict[str, Any]]:
+    """Every group item of one conversation (one per participant), every page."""
+    pages = client.get_paginator("query").paginate(
+        TableName=table,
+        IndexName=GROUP_INDEX,
+        KeyConditionExpression="#group = :group",
+        ExpressionAttributeNames={"#group": "message_group_uuid"},
+        ExpressionAttributeValues={":group": {"S": group_uuid}},
+    )
+    return [from_dynamo(item) for page in pages for item in page.get("Items", [])]
+
+
+def move_groups_to(client: DynamoDBClient, table: str, message: Mapping[str, Any]) -> list[GroupMove]:
+    """Move every group item of the message's conversation to it, unless already as new."""
+    group_uuid = str(message["pk"]).removeprefix(MESSAGE_PREFIX)
+    moves = []
+    for owner_pk in {group["pk"] for group in conversation_groups(client, table, group_uuid)}:
+        move = _move_owner_group(client, table, owner_pk, group_uuid, message)
+        if move is not None:
+            moves.append(move)
+    return sorted(moves, key=lambda m: m.owner_pk)
+
+
+def _move_owner_group(
+    client: DynamoDBClient, table: str, owner_pk: str, group_uuid: str, message: Mapping[str, Any]
+) -> GroupMove | None:
+    for _ in range(MOVE_ATTEMPTS):
+        current = [g for g in conversation_groups(client, table, group_uuid) if g["pk"] == owner_pk]
+        if not current or max(g["sk"] for g in current) >= message["sk"]:
+            return None  # gone, or already at this message or a newer one: never backwards
+        group = max(current, key=lambda g: g["sk"])
+        moved = {**group, "sk": message["sk"], "message": message["message"]}
+        try:
+            client.transact_write_items(
+                TransactItems=[
+                    {
+                        "Delete": {
+                            "TableName": table,
+                            "Key": to_dynamo({"pk": group["pk"], "sk": group["sk"]}),
+                            "ConditionExpression": "attribute_exists(#pk)",
+                            "ExpressionAttributeNames": {"#pk": "pk"},
+                        }
+                    },
+                    {
+                        "Put": {
+                            "TableName": table,
+                            "Item": to_dynamo(moved),
+                            "ConditionExpression": "attribute_not_exists(#pk)",
+                            "ExpressionAttributeNames": {"#pk": "pk"},
+                        }
+                    },
+                ]
+            )
+        except client.exceptions.TransactionCanceledException:
+            continue  # someone moved it first, or the index was behind: read again
+        return GroupMove(owner_pk, group_uuid, group["sk"], message["sk"], message["message"])
+    raise DdbtoolError(
+        f"could not move group {owner_pk} of conversation {group_uuid} to message {message['sk']} "
+        f"after {MOVE_ATTEMPTS} attempts; run stream-sync again"
+    )
+
+
+def newest_messages(records: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The newest inserted message item of each conversation in a batch of stream records.
+
+    Every record counts (the original handler read only the first); only the
+    newest message per conversation needs applying, since groups show the last one.
+    """
+    newest: dict[str, dict[str, Any]] = {}
+    for record in records:
+        image = record.get("dynamodb", {}).get("NewImage")
+        if record.get("eventName") != "INSERT" or not image:
+            continue
+        item = from_dynamo(image)
+        if kind_of(item) != "message":
+            continue
+        seen = newest.get(item["pk"])
+        if seen is None or item["sk"] > seen["sk"]:
+            newest[item["pk"]] = item
+    return sorted(newest.values(), key=lambda m: (m["pk"], m["sk"]))
+
+
+def apply_records(
+    client: DynamoDBClient, table: str, records: Iterable[Mapping[str, Any]]
+) -> list[GroupMove]:
+    """Pattern E for a batch of stream records: every group move it causes."""
+    return [move for message in newest_messages(records) for move in move_groups_to(client, table, message)]
