@@ -1,0 +1,255 @@
+"""The app's access patterns: list-conversations, get-conversation, update-cognito-ids."""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import datetime
+from typing import Annotated, Any
+
+import typer
+
+from ddbtool import render
+from ddbtool.cli.app import (
+    DryRun,
+    Listing,
+    ListingOutput,
+    TableOption,
+    TableOrJson,
+    TableOrJsonOutput,
+    announce,
+    app,
+    table_or_default,
+    with_connection,
+)
+from ddbtool.connection import Connection
+from ddbtool.errors import UsageError
+
+Since = Annotated[
+    str | None,
+    typer.Option(
+        "--since",
+        metavar="TIME",
+        help="Only from this ISO-8601 time on, inclusive (e.g. 2023-01-01T00:00:00Z).",
+        show_default=False,
+    ),
+]
+Until = Annotated[
+    str | None,
+    typer.Option(
+        "--until", metavar="TIME", help="Only up to this ISO-8601 time, inclusive.", show_default=False
+    ),
+]
+
+_SHORT_MESSAGE = 60
+
+
+def _when(stored: str) -> str:
+    """A stored UTC timestamp in the reader's local time, to the minute."""
+    return datetime.fromisoformat(stored).astimezone().strftime("%Y-%m-%d %H:%M %Z")
+
+
+def _rows(rows: list[dict[str, Any]], output: Listing) -> bool:
+    """Print JSON or JSON lines and say so; False when the caller renders a table."""
+    if output is Listing.json:
+        render.print_json(rows)
+    elif output is Listing.jsonl:
+        render.print_jsonl(rows)
+    return output is not Listing.table
+
+
+@app.command("list-conversations")
+@with_connection
+def list_conversations(
+    connection: Connection,
+    user: Annotated[str, typer.Argument(help="The user's handle (e.g. andrewbrown) or uuid.")],
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", "-n", min=1, help="At most this many, newest first.", show_default=False),
+    ] = None,
+    since: Since = None,
+    until: Until = None,
+    table: TableOption = None,
+    output: ListingOutput = Listing.table,
+) -> None:
+    """List one user's conversations, newest first (access pattern B).
+
+    A handle is resolved through its user item with one GetItem. Every page is
+    read; --since/--until bound the time of each conversation's last message.
+
+    Examples:
+
+      ddbtool list-conversations andrewbrown
+
+      ddbtool list-conversations andrewbrown --since 2023-01-01T00:00:00Z --limit 5
+
+      ddbtool list-conversations 8f3c1a40-5a55-4c3e-9ea7-3d9f2a3f7c11 -o jsonl
+    """
+    from ddbtool import patterns
+
+    period = patterns.time_range(since, until)
+    name = table_or_default(table)
+    client = connection.dynamodb()
+    user_uuid = patterns.resolve_user_uuid(client, name, user)
+    found = list(patterns.list_conversations(client, name, user_uuid, limit=limit, period=period))
+    if _rows(found, output):
+        return
+    render.print_table(
+        ["with", "last message", "when", "conversation"],
+        [
+            (
+                f"{c['user_display_name']} (@{c['user_handle']})",
+                textwrap.shorten(c["message"] or "", _SHORT_MESSAGE, placeholder=" …"),
+                _when(c["last_message_at"]),
+                c["message_group_uuid"],
+            )
+            for c in found
+        ],
+    )
+    if not found:
+        render.info(f"{user} has no conversations{period.describe()}")
+
+
+@app.command("get-conversation")
+@with_connection
+def get_conversation(
+    connection: Connection,
+    message_group_uuid: Annotated[
+        str, typer.Argument(metavar="MESSAGE_GROUP_UUID", help="The conversation's uuid.")
+    ],
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit", "-n", min=1, help="The newest this many messages (default 20).", show_default=False
+        ),
+    ] = None,
+    read_all: Annotated[bool, typer.Option("--all", help="Every message, every page.")] = False,
+    since: Since = None,
+    until: Until = None,
+    show_capacity: Annotated[
+        bool, typer.Option("--show-capacity", help="Report the read capacity consumed, on stderr.")
+    ] = False,
+    table: TableOption = None,
+    output: ListingOutput = Listing.table,
+) -> None:
+    """Show a conversation's newest messages, oldest first (access pattern A).
+
+    A conversation without messages (in the range) is an error, exit 1.
+
+    Examples:
+
+      ddbtool get-conversation 5ae290ed-55d1-47a0-bc6d-fe2bc2700399
+
+      ddbtool get-conversation 5ae290ed-55d1-47a0-bc6d-fe2bc2700399 --all --show-capacity
+
+      ddbtool get-conversation 5ae290ed-55d1-47a0-bc6d-fe2bc2700399 --since 2023-01-01T00:00:00Z -o json
+    """
+    from ddbtool import patterns
+
+    if read_all and limit is not None:
+        raise UsageError("--all and --limit exclude each other: choose one")
+    patterns.require_uuid(message_group_uuid, "MESSAGE_GROUP_UUID")
+    period = patterns.time_range(since, until)
+    conversation = patterns.get_conversation(
+        connection.dynamodb(),
+        table_or_default(table),
+        message_group_uuid,
+        limit=limit or patterns.DEFAULT_MESSAGES,
+        read_all=read_all,
+        period=period,
+    )
+    if show_capacity:
+        spent = conversation.capacity
+        render.info(f"consumed capacity: {spent.units:g} read units over {spent.pages} page(s)")
+    messages = conversation.messages
+    if _rows(messages, output):
+        return
+    render.print_table(
+        ["from", "when", "message"],
+        [(f"@{m['user_handle']}", _when(m["created_at"]), m["message"]) for m in messages],
+        wrap=["message"],
+    )
+
+
+@app.command("update-cognito-ids")
+@with_connection
+def update_cognito_ids(
+    connection: Connection,
+    user_pool_id: Annotated[
+        str | None,
+        typer.Option(
+            "--user-pool-id",
+            envvar="AWS_COGNITO_USER_POOL_ID",
+            metavar="ID",
+            help="The Cognito user pool, e.g. us-east-1_AbC123xyz.",
+            show_default=False,
+        ),
+    ] = None,
+    cognito_endpoint_url: Annotated[
+        str | None,
+        typer.Option(
+            "--cognito-endpoint-url",
+            envvar="AWS_ENDPOINT_URL_COGNITO_IDP",
+            metavar="URL",
+            help="Cognito's endpoint (default: botocore's settings, such as "
+            "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, else AWS). The DynamoDB target never "
+            "applies to Cognito.",
+            show_default=False,
+        ),
+    ] = None,
+    table: TableOption = None,
+    dry_run: DryRun = False,
+    output: TableOrJsonOutput = TableOrJson.table,
+) -> None:
+    """Write each Cognito user's sub onto the user item of its preferred_username.
+
+    Reads every user of the pool. Only existing user items are updated; a
+    handle with no user item is reported as "no such user", and Cognito users
+    without preferred_username are reported and skipped. Running it again
+    changes nothing.
+
+    Examples:
+
+      ddbtool update-cognito-ids --user-pool-id us-east-1_AbC123xyz
+
+      AWS_COGNITO_USER_POOL_ID=us-east-1_AbC123xyz ddbtool update-cognito-ids --dry-run
+
+      ddbtool update-cognito-ids --prod --profile cruddur -o json
+    """
+    from ddbtool import cognito
+
+    if not user_pool_id:
+        raise UsageError("no user pool given: pass --user-pool-id or set AWS_COGNITO_USER_POOL_ID")
+    if cognito_endpoint_url and not cognito_endpoint_url.startswith(("http://", "https://")):
+        raise UsageError(f"--cognito-endpoint-url {cognito_endpoint_url!r} is not a URL")
+    target = connection.target
+    pool = cognito.cognito_client(
+        user_pool_id, profile=target.profile, region=target.region, endpoint_url=cognito_endpoint_url
+    )
+    name = table_or_default(table)
+    render.info(f"reading user pool {user_pool_id} → {pool.meta.endpoint_url}")
+    users = list(cognito.pool_users(pool, user_pool_id))
+    if not dry_run:
+        announce(connection, f"writing cognito_user_id to {name}")
+    links = cognito.link_users(connection.dynamodb(), name, users, dry_run=dry_run)
+    if output is TableOrJson.json:
+        render.print_json([link.as_dict() for link in links])
+    else:
+        render.print_table(
+            ["handle", "sub", "result"],
+            [
+                (
+                    link.handle or f"({link.cognito_username})",
+                    link.sub or "-",
+                    f"{link.result}: {link.reason}" if link.reason else link.result,
+                )
+                for link in links
+            ],
+        )
+    skipped = [link for link in links if link.result == "skipped"]
+    if skipped:
+        render.warn(
+            f"skipped {len(skipped)} Cognito user(s): "
+            + ", ".join(f"{link.cognito_username} ({link.reason})" for link in skipped)
+        )
+    if not links:
+        render.info(f"user pool {user_pool_id} has no users")

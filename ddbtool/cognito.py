@@ -1,0 +1,152 @@
+"""Link user items to their Cognito users: `preferred_username` (the handle) -> `sub`.
+
+Cognito is reached on its own, never through the DynamoDB target: developers keep
+a real user pool while their table is local. botocore's chain decides where it
+goes (profile, credentials, `AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER`,
+`AWS_ENDPOINT_URL`) unless an endpoint is given.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from importlib.metadata import version
+from typing import TYPE_CHECKING, Any, Literal
+
+from ddbtool.errors import EndpointUnreachableError, UsageError
+from ddbtool.items import to_dynamo
+from ddbtool.model import user_key
+from ddbtool.users import get_user
+
+if TYPE_CHECKING:
+    from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+# `<region>_<id>`, e.g. us-east-1_AbC123xyz; the region part tells where the pool lives.
+_POOL_ID = re.compile(r"^(?P<region>[\w-]+)_[0-9a-zA-Z]+$")
+
+Result = Literal["updated", "unchanged", "no such user", "skipped", "would update"]
+
+
+def pool_region(user_pool_id: str) -> str:
+    """The region a user pool id names; UsageError if it is not a pool id."""
+    match = _POOL_ID.match(user_pool_id)
+    if not match:
+        raise UsageError(
+            f"--user-pool-id {user_pool_id!r} is not a user pool id; it looks like us-east-1_AbC123xyz"
+        )
+    return match["region"]
+
+
+def cognito_client(
+    user_pool_id: str,
+    *,
+    profile: str | None = None,
+    region: str | None = None,
+    endpoint_url: str | None = None,
+) -> CognitoIdentityProviderClient:
+    """A cognito-idp client from a plain session: botocore's whole chain, no DynamoDB target.
+
+    The region is --region, else the pool id's own; endpoint_url is passed only when
+    given, so that botocore still honours its endpoint settings otherwise.
+    """
+    import boto3
+    from botocore.config import Config
+
+    session = boto3.Session(profile_name=profile, region_name=region or pool_region(user_pool_id))
+    config = Config(retries={"mode": "standard"}, user_agent_extra=f"ddbtool/{version('ddbtool')}")
+    if endpoint_url:
+        return session.client("cognito-idp", endpoint_url=endpoint_url, config=config)
+    return session.client("cognito-idp", config=config)
+
+
+@dataclass(frozen=True)
+class PoolUser:
+    username: str
+    sub: str | None
+    preferred_username: str | None
+
+
+def pool_users(client: CognitoIdentityProviderClient, user_pool_id: str) -> Iterator[PoolUser]:
+    """Every user of the pool, every page (ListUsers returns at most 60 a page)."""
+    from botocore.exceptions import ConnectTimeoutError, EndpointConnectionError
+
+    try:
+        for page in client.get_paginator("list_users").paginate(UserPoolId=user_pool_id):
+            for user in page.get("Users", []):
+                attributes = {a["Name"]: a.get("Value") for a in user.get("Attributes", [])}
+                yield PoolUser(user["Username"], attributes.get("sub"), attributes.get("preferred_username"))
+    except (EndpointConnectionError, ConnectTimeoutError):
+        raise EndpointUnreachableError(
+            f"cannot reach Cognito at {client.meta.endpoint_url}: check --cognito-endpoint-url and "
+            "AWS_ENDPOINT_URL_COGNITO_IDP, or unset them to use AWS"
+        ) from None
+
+
+@dataclass(frozen=True)
+class Link:
+    """What happened to one Cognito user."""
+
+    cognito_username: str
+    handle: str | None
+    sub: str | None
+    result: Result
+    reason: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def link_users(
+    client: DynamoDBClient, table: str, users: Iterable[PoolUser], *, dry_run: bool = False
+) -> list[Link]:
+    """Write each Cognito user's sub as `cognito_user_id` on the user item of its handle.
+
+    Users without preferred_username (or sub), and handles claimed by several Cognito
+    users, are skipped. It never creates user items. With `dry_run` it reads and
+    reports what it would do.
+    """
+    users = list(users)
+    claims = Counter(u.preferred_username for u in users if u.preferred_username)
+    links = []
+    for user in users:
+        handle = user.preferred_username
+        if not handle or not user.sub:
+            missing = "preferred_username" if not handle else "sub"
+            links.append(Link(user.username, handle, user.sub, "skipped", f"no {missing}"))
+        elif claims[handle] > 1:
+            links.append(
+                Link(user.username, handle, user.sub, "skipped", f"{claims[handle]} Cognito users claim it")
+            )
+        elif dry_run:
+            links.append(Link(user.username, handle, user.sub, _would(client, table, handle, user.sub)))
+        else:
+            links.append(Link(user.username, handle, user.sub, _link(client, table, handle, user.sub)))
+    return links
+
+
+def _would(client: DynamoDBClient, table: str, handle: str, sub: str) -> Result:
+    found = get_user(client, table, handle)
+    if found is None:
+        return "no such user"
+    return "unchanged" if found.cognito_user_id == sub else "would update"
+
+
+def _link(client: DynamoDBClient, table: str, handle: str, sub: str) -> Result:
+    # One conditional write tells the three cases apart: it succeeds only on an
+    # existing item whose id differs; on failure ALL_OLD returns the item if it exists.
+    try:
+        client.update_item(
+            TableName=table,
+            Key=to_dynamo(user_key(handle)),
+            UpdateExpression="SET #cid = :sub",
+            ConditionExpression="attribute_exists(#pk) AND (attribute_not_exists(#cid) OR #cid <> :sub)",
+            ExpressionAttributeNames={"#pk": "pk", "#cid": "cognito_user_id"},
+            ExpressionAttributeValues=to_dynamo({":sub": sub}),
+            ReturnValuesOnConditionCheckFailure="ALL_OLD",
+        )
+    except client.exceptions.ConditionalCheckFailedException as exc:
+        return "unchanged" if exc.response.get("Item") else "no such user"
+    return "updated"
