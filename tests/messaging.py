@@ -74,13 +74,20 @@ def conversation(
     return items
 
 
+def conversation_items() -> list[dict[str, Any]]:
+    """The two conversations spanning New Year, messages and group items."""
+    texts = [message_text(n) for n in range(NEW_YEAR_MESSAGES)]
+    minute = timedelta(minutes=1)
+    return [
+        *conversation(ANDREW, BAYKO, NEW_YEAR_GROUP, texts, NEW_YEAR_START, minute),
+        *conversation(ANDREW, LONDO, EVE_GROUP, ["Happy New Year!"], EVE_AT, minute),
+    ]
+
+
 def seed(client: Any) -> str:
     """The table with three users and two conversations spanning New Year; returns its name."""
     table = create_table(client)
-    write(client, [user_item(u) for u in USERS])
-    texts = [message_text(n) for n in range(NEW_YEAR_MESSAGES)]
-    write(client, conversation(ANDREW, BAYKO, NEW_YEAR_GROUP, texts, NEW_YEAR_START, timedelta(minutes=1)))
-    write(client, conversation(ANDREW, LONDO, EVE_GROUP, ["Happy New Year!"], EVE_AT, timedelta(minutes=1)))
+    write(client, [user_item(u) for u in USERS] + conversation_items())
     return table
 
 
