@@ -1,0 +1,154 @@
+"""Writing messages: send-message (patterns C and D) and stream-sync (pattern E)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from ddbtool import render
+from ddbtool.cli.app import (
+    TableOption,
+    TableOrJson,
+    TableOrJsonOutput,
+    announce,
+    app,
+    table_or_default,
+    with_connection,
+)
+from ddbtool.connection import Connection
+from ddbtool.errors import UsageError
+
+_GROUPS_SAID = {
+    "written": "started a new conversation: both inboxes show the message",
+    "stream": "the table has a stream, so its handler moves the group items "
+    "(on a local endpoint run `ddbtool stream-sync --once`)",
+    "direct": "the table has no stream, so the group items were moved directly",
+}
+
+
+@app.command("send-message")
+@with_connection
+def send_message(
+    connection: Connection,
+    text: Annotated[str, typer.Argument(metavar="TEXT", help="The message.", show_default=False)],
+    sender: Annotated[str, typer.Option("--from", help="Handle of the sender.", show_default=False)],
+    to: Annotated[
+        str | None, typer.Option("--to", help="Handle of the recipient: reuses or starts their conversation.")
+    ] = None,
+    group: Annotated[
+        str | None, typer.Option("--group", metavar="UUID", help="An existing conversation the sender is in.")
+    ] = None,
+    table: TableOption = None,
+    output: TableOrJsonOutput = TableOrJson.table,
+) -> None:
+    """Send a message to a user or into a conversation.
+
+    With --to, the two users' conversation is reused, or started: both group
+    items and the first message in one transaction, all or nothing. With --group,
+    the sender must be part of the conversation.
+
+    Examples:
+
+      ddbtool send-message --from andrewbrown --to londo "Hello, ambassador"
+
+      ddbtool send-message --from bayko --group 5ae290ed-... "On my way"
+    """
+    from ddbtool.messages import check_text
+    from ddbtool.messages import send_message as send
+    from ddbtool.patterns import require_uuid
+
+    if (to is None) == (group is None):
+        raise UsageError(
+            "name the recipient with --to HANDLE or the conversation with --group UUID (one of them)"
+        )
+    # Check what needs no call first: a bad message or uuid is a usage error even offline.
+    check_text(text)
+    if group is not None:
+        require_uuid(group, "--group")
+    name = table_or_default(table)
+    announce(connection, f"sending a message in {name}")
+    sent = send(connection.dynamodb(), name, sender, text, to_handle=to, group_uuid=group)
+    if output is TableOrJson.json:
+        render.print_json(
+            {
+                "message": sent.message,
+                "message_group_uuid": sent.message_group_uuid,
+                "started": sent.started,
+                "groups": sent.groups,
+                "groups_moved": len(sent.moves),
+            }
+        )
+    else:
+        message = sent.message
+        render.print_pairs(
+            [
+                ("conversation", sent.message_group_uuid),
+                ("from", f"{message['user_display_name']} (@{message['user_handle']})"),
+                ("at", message["sk"]),
+                ("message", message["message"]),
+                ("message uuid", message["message_uuid"]),
+            ]
+        )
+    render.info(_GROUPS_SAID[sent.groups])
+
+
+@app.command("stream-sync")
+@with_connection
+def stream_sync(
+    connection: Connection,
+    follow: Annotated[
+        bool,
+        typer.Option(
+            "--follow/--once", help="Keep tailing the stream until interrupted, or drain it and exit."
+        ),
+    ] = False,
+    table: TableOption = None,
+    output: TableOrJsonOutput = TableOrJson.table,
+) -> None:
+    """Keep group items current from the table's stream, as the app's Lambda does.
+
+    Reads every shard and every record through the DynamoDB Streams API and moves
+    each conversation's group items to its newest message. It starts at the
+    oldest record kept (24 hours); replays are harmless, since a group never
+    moves backwards.
+
+    Examples:
+
+      ddbtool stream-sync --once
+
+      ddbtool stream-sync --follow
+    """
+    from ddbtool.groups import GroupMove, apply_records
+    from ddbtool.streams import read_stream, stream_arn
+    from ddbtool.tables import require_table
+
+    name = table_or_default(table)
+    client = connection.dynamodb()
+    arn = stream_arn(require_table(client, name))
+    if arn is None:
+        raise UsageError(f"table {name!r} has no stream; add `stream: NEW_IMAGE` to its definition")
+    announce(connection, f"moving group items in {name}")
+    records = 0
+    moves: list[GroupMove] = []
+    try:
+        for batch in read_stream(connection.client("dynamodbstreams"), arn, follow=follow):
+            records += len(batch)
+            moved = apply_records(client, name, batch)
+            moves.extend(moved)
+            if follow:
+                for move in moved:
+                    render.info(f"moved {move.owner_pk} in {move.message_group_uuid} to {move.to_sk}")
+    except KeyboardInterrupt:
+        render.info("stopped")
+    summary: dict[str, Any] = {"records": records, "groups_moved": len(moves)}
+    if output is TableOrJson.json:
+        render.print_json({**summary, "moves": [vars(m) for m in moves]})
+        return
+    if moves and not follow:
+        render.print_table(
+            ["group", "conversation", "now at", "last message"],
+            [(m.owner_pk, m.message_group_uuid, m.to_sk, m.message) for m in moves],
+            wrap=["last message"],
+        )
+    render.success(f"read {records} stream records; moved {len(moves)} group items")
