@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from ddbtool.model import message_item
+from ddbtool.model import group_item, message_item
 
 from .messaging import (
     ANDREW,
@@ -84,6 +84,14 @@ def test_list_table_view(cli: Any, seeded: Any, india: None) -> None:
     # 2022-12-31T20:00Z and 23:50Z in UTC+05:30.
     assert "2023-01-01 01:30 IST" in out and "2023-01-01 05:20 IST" in out
     assert "word word" in out and " …" in out and long.strip() not in out
+
+
+def test_list_shows_a_sort_key_that_is_no_time_as_stored(cli: Any, seeded: Any) -> None:
+    item = group_item(ANDREW, BAYKO, NO_MESSAGES_GROUP, "hand-written", NEW_YEAR_START)
+    write(seeded, [{**item, "sk": "2023-13-99 by hand"}])
+    result = cli("list-conversations", "andrewbrown")
+    assert result.exit_code == 0, result.stderr
+    assert "2023-13-99 by hand" in result.stdout
 
 
 def test_list_for_an_unknown_handle_is_exit_1(cli: Any, seeded: Any) -> None:

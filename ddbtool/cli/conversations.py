@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import textwrap
-from datetime import datetime
 from typing import Annotated, Any
 
 import typer
@@ -23,6 +22,7 @@ from ddbtool.cli.app import (
 )
 from ddbtool.connection import Connection
 from ddbtool.errors import UsageError
+from ddbtool.model import parse_timestamp
 
 Since = Annotated[
     str | None,
@@ -44,8 +44,12 @@ _SHORT_MESSAGE = 60
 
 
 def _when(stored: str) -> str:
-    """A stored UTC timestamp in the reader's local time, to the minute."""
-    return datetime.fromisoformat(stored).astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    """A stored timestamp in the reader's local time, to the minute; anything else as stored."""
+    try:
+        moment = parse_timestamp(stored)
+    except ValueError:
+        return stored  # written by something other than ddbtool: show it, do not fail
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M %Z")
 
 
 def _rows(rows: list[dict[str, Any]], output: Listing) -> bool:
