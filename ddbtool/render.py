@@ -12,7 +12,8 @@ import csv
 import json
 import os
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 from functools import cache
 from typing import IO, TYPE_CHECKING, Any
@@ -88,6 +89,18 @@ def print_json(value: Any, stream: IO[str] | None = None) -> None:
     out.flush()
 
 
+def print_json_stream(rows: Iterable[Any], stream: IO[str] | None = None) -> int:
+    """One JSON list written as its items come (`[`, an item a line, `]`); returns how many."""
+    out = stream or sys.stdout
+    count = 0
+    for row in rows:
+        out.write(("[\n  " if count == 0 else ",\n  ") + dumps(row))
+        count += 1
+    out.write("\n]\n" if count else "[]\n")
+    out.flush()
+    return count
+
+
 def print_jsonl(rows: Iterable[Any], stream: IO[str] | None = None) -> int:
     """One JSON object a line, written as they come; returns how many."""
     out = stream or sys.stdout
@@ -150,3 +163,20 @@ def print_table(
 def print_pairs(pairs: Iterable[tuple[str, Any]], *, title: str | None = None) -> None:
     """A two-column table of field and value."""
     print_table(["field", "value"], pairs, title=title, wrap=["value"])
+
+
+@contextmanager
+def progress(total: int, description: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr while the block runs, if stderr is a terminal.
+
+    Yields `advance(n)`; without a terminal it does nothing, so logs stay clean.
+    """
+    if not sys.stderr.isatty():
+        yield lambda _count: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=stderr(), transient=True) as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda count: bar.advance(task, count)

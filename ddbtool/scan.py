@@ -1,0 +1,198 @@
+"""Read a whole table page by page, as plain items, without holding it in memory.
+
+Pages come from botocore's paginator, which follows LastEvaluatedKey whatever
+ended a page (the 1 MB limit, Limit, or a filter). A parallel scan runs one
+thread per segment; they hand pages to the reader through a bounded queue, so
+at most two pages per segment are held at any time.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ddbtool.errors import UsageError
+from ddbtool.items import from_dynamo
+from ddbtool.model import kind_of
+from ddbtool.tables import require_table
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import PaginatorConfigTypeDef
+
+Page = list[dict[str, Any]]
+
+
+@dataclass
+class Scan:
+    """A scan under way: the key attributes of what is read, and the items as they come."""
+
+    table: str
+    key: tuple[str, ...]
+    items: Iterator[dict[str, Any]]
+
+
+def scan(
+    client: DynamoDBClient,
+    table: str,
+    *,
+    index: str | None = None,
+    consistent: bool = False,
+    segments: int = 1,
+    limit: int | None = None,
+    page_size: int | None = None,
+) -> Scan:
+    """Start scanning `table` (or one of its indexes); items come as plain values.
+
+    `limit` caps the total number of items; `page_size` is the Limit of each
+    Scan call; `segments` > 1 is a parallel scan. Raises NotFoundError for a
+    missing table and UsageError for an unknown index or impossible options.
+    """
+    if segments < 1:
+        raise UsageError("--segments must be 1 or more")
+    if limit is not None and limit < 1:
+        raise UsageError("--limit must be 1 or more")
+    description = require_table(client, table)
+    key = _key_of(description, index, consistent)
+    params: dict[str, Any] = {"TableName": table, "ConsistentRead": consistent}
+    if index:
+        params["IndexName"] = index
+    if limit is not None:
+        page_size = min(limit, page_size or limit)
+    if segments == 1:
+        pages = _pages(client, params, page_size)
+    else:
+        pages = _parallel(client, params, segments, page_size)
+    return Scan(table, key, _items(pages, limit))
+
+
+def _key_of(description: Mapping[str, Any], index: str | None, consistent: bool) -> tuple[str, ...]:
+    key_schema = description["KeySchema"]
+    if index:
+        found = {i["IndexName"]: ("global", i) for i in description.get("GlobalSecondaryIndexes", [])}
+        found |= {i["IndexName"]: ("local", i) for i in description.get("LocalSecondaryIndexes", [])}
+        if index not in found:
+            names = ", ".join(sorted(found)) or "none"
+            raise UsageError(
+                f"table {description['TableName']!r} has no index {index!r} (its indexes: {names})"
+            )
+        kind, spec = found[index]
+        if kind == "global" and consistent:
+            raise UsageError("--consistent does not work on a global index: DynamoDB reads those eventually")
+        key_schema = spec["KeySchema"]
+    ordered = sorted(key_schema, key=lambda k: k["KeyType"] != "HASH")
+    return tuple(k["AttributeName"] for k in ordered)
+
+
+def _items(pages: Iterator[Page], limit: int | None) -> Iterator[dict[str, Any]]:
+    count = 0
+    try:
+        for page in pages:
+            for item in page:
+                if limit is not None and count >= limit:
+                    return
+                count += 1
+                yield from_dynamo(item)
+            if limit is not None and count >= limit:
+                return
+    finally:
+        close = getattr(pages, "close", None)
+        if close:
+            close()
+
+
+def _pages(client: DynamoDBClient, params: dict[str, Any], page_size: int | None) -> Iterator[Page]:
+    paginator = client.get_paginator("scan")
+    config: PaginatorConfigTypeDef = {"PageSize": page_size} if page_size else {}
+    for page in paginator.paginate(**params, PaginationConfig=config):
+        yield page.get("Items", [])
+
+
+_DONE = object()
+
+
+def _parallel(
+    client: DynamoDBClient, params: dict[str, Any], segments: int, page_size: int | None
+) -> Iterator[Page]:
+    handoff: queue.Queue[Any] = queue.Queue(maxsize=2 * segments)
+    stop = threading.Event()
+
+    def put(value: Any) -> bool:
+        while not stop.is_set():
+            try:
+                handoff.put(value, timeout=0.1)
+            except queue.Full:
+                continue
+            return True
+        return False
+
+    def segment(number: int) -> None:
+        try:
+            for page in _pages(client, {**params, "Segment": number, "TotalSegments": segments}, page_size):
+                if not put(page):
+                    return
+            put(_DONE)
+        except BaseException as exc:  # handed to the reader, which raises it
+            put(exc)
+
+    threads = [
+        threading.Thread(target=segment, args=(n,), name=f"ddbtool-scan-{n}", daemon=True)
+        for n in range(segments)
+    ]
+    for thread in threads:
+        thread.start()
+    finished = 0
+    try:
+        while finished < segments:
+            value = handoff.get()
+            if value is _DONE:
+                finished += 1
+            elif isinstance(value, BaseException):
+                raise value
+            else:
+                yield value
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+
+
+# --- presentation helpers (pure: the CLI renders what they return) --------------------
+
+VIEW_EXTRA = ("who", "uuid", "details")
+
+
+def view_columns(key: Sequence[str]) -> list[str]:
+    """Columns of the table view: kind, the key attributes, then who/uuid/details."""
+    return ["kind", *key, *VIEW_EXTRA]
+
+
+def view_row(item: Mapping[str, Any], key: Sequence[str]) -> list[Any]:
+    """One item as a row of the table view, with columns that suit its kind.
+
+    Groups show the other participant, the conversation and the last message;
+    messages their sender, uuid and text; users their handle, uuid and Cognito
+    id; any other item every attribute that is not a key.
+    """
+    kind = kind_of(dict(item))
+    person = f"@{item.get('user_handle')} ({item.get('user_display_name')})"
+    if kind == "group":
+        extra = [f"with {person}", item.get("message_group_uuid"), item.get("message")]
+    elif kind == "message":
+        extra = [f"from {person}", item.get("message_uuid"), item.get("message")]
+    elif kind == "user":
+        cognito = item.get("cognito_user_id")
+        extra = [person, item.get("user_uuid"), f"cognito {cognito}" if cognito else ""]
+    else:
+        rest = {name: value for name, value in item.items() if name not in key}
+        extra = ["", "", rest or ""]
+    return [kind, *(item.get(name) for name in key), *extra]
+
+
+def csv_columns(head: Sequence[Mapping[str, Any]], key: Sequence[str]) -> list[str]:
+    """CSV columns: the key attributes, then every other attribute of `head`, sorted."""
+    others = sorted({name for item in head for name in item} - set(key))
+    return [*key, *others]
