@@ -1,0 +1,230 @@
+"""Data commands: seed (YAML seed files in) and scan (every item out)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from itertools import chain, islice
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from ddbtool import render
+from ddbtool.cli.app import (
+    SCHEMAS,
+    DryRun,
+    Dump,
+    DumpOutput,
+    TableOrJson,
+    TableOrJsonOutput,
+    announce,
+    app,
+    definitions,
+    files_or_folder,
+    table_or_default,
+    with_connection,
+)
+from ddbtool.connection import Connection
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+    from ddbtool.seedfile import KeyLookup
+
+SEEDS = Path("seeds")
+# Rows per rich table in the streamed table view, and items read to choose CSV columns.
+_TABLE_CHUNK = 100
+_CSV_HEAD = 1000
+
+
+@app.command("seed")
+@with_connection
+def seed(
+    connection: Connection,
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="FILE", help="Seed files (default: every *.yaml in ./seeds).", show_default=False
+        ),
+    ] = None,
+    dry_run: DryRun = False,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", min=1, max=32, help="Batches of 25 items written at once.")
+    ] = 4,
+    output: TableOrJsonOutput = TableOrJson.table,
+) -> None:
+    """Write the users, conversations and items of YAML seed files.
+
+    Every file is validated first (exit 2, nothing written, one line per
+    problem). Items go in batches of 25, retried until each one lands. Running
+    it again leaves exactly the same items. Ends with items per kind and speed.
+
+    Examples:
+
+      ddbtool seed
+
+      ddbtool seed seeds/cruddur.yaml --dry-run
+
+      ddbtool seed --prod --region us-east-1 --output json
+    """
+    from ddbtool.batch import write_items
+    from ddbtool.seedfile import load_seeds
+    from ddbtool.tables import require_table
+
+    paths = files_or_folder(files, SEEDS, "seed files")
+    client = connection.dynamodb()
+    plan = load_seeds(paths, _key_lookup(client))
+    tables = plan.tables()
+    seconds = None
+    if not dry_run:
+        announce(connection, f"seeding {', '.join(tables)}")
+        for table in tables:
+            require_table(client, table)
+        started = time.perf_counter()
+        with render.progress(len(plan.items), "seeding") as advance:
+            for table in tables:
+                write_items(
+                    client,
+                    table,
+                    plan.for_table(table),
+                    plan.keys[table].names,
+                    on_progress=advance,
+                    concurrency=concurrency,
+                )
+        seconds = time.perf_counter() - started
+    counts = plan.counts()
+    total = len(plan.items)
+    rate = round(total / seconds) if seconds else None
+    if output is TableOrJson.json:
+        render.print_json(
+            {
+                "tables": tables,
+                "dry_run": dry_run,
+                "items": counts,
+                "total": total,
+                "seconds": None if seconds is None else round(seconds, 3),
+                "items_per_second": rate,
+            }
+        )
+    else:
+        render.print_table(["kind", "items"], [*counts.items(), ("total", total)])
+    if seconds is None:
+        render.info(f"dry run: {total} items in {len(paths)} files are valid; nothing was written")
+    else:
+        render.success(f"wrote {total} items to {', '.join(tables)} in {seconds:.2f} s ({rate} items/s)")
+
+
+def _key_lookup(client: DynamoDBClient) -> KeyLookup:
+    """Each table's key from its definition in ./schemas, else from the live table."""
+    from ddbtool.seedfile import TableKey
+    from ddbtool.tables import require_table
+    from ddbtool.yamldoc import yaml_files
+
+    defined = {spec.name: spec for spec in definitions()} if yaml_files(SCHEMAS) else {}
+
+    def key_of(table: str) -> TableKey:
+        if table in defined:
+            return TableKey.from_spec(defined[table])
+        return TableKey.from_description(require_table(client, table))
+
+    return key_of
+
+
+@app.command("scan")
+@with_connection
+def scan(
+    connection: Connection,
+    table: Annotated[
+        str | None,
+        typer.Argument(help="Table name (default: the one table defined in ./schemas).", show_default=False),
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", min=1, help="Stop after N items.", show_default=False)
+    ] = None,
+    index: Annotated[
+        str | None, typer.Option("--index", metavar="NAME", help="Scan this index instead of the table.")
+    ] = None,
+    consistent: Annotated[
+        bool, typer.Option("--consistent", help="Strongly consistent reads (not on global indexes).")
+    ] = False,
+    segments: Annotated[
+        int, typer.Option("--segments", min=1, max=1000, help="Parallel scan with N segments.")
+    ] = 1,
+    page_size: Annotated[
+        int | None,
+        typer.Option(
+            "--page-size", min=1, help="Items per Scan call (default: up to 1 MB).", show_default=False
+        ),
+    ] = None,
+    output: DumpOutput = Dump.table,
+) -> None:
+    """Read every item of a table, page by page, and stream it out.
+
+    Values are plain JSON (numbers as numbers, sets as lists, binary as
+    base64). The table view tells groups, messages and users apart by key
+    prefix; other items show every attribute.
+
+    Examples:
+
+      ddbtool scan
+
+      ddbtool scan cruddur-messages --output jsonl | jq -c 'select(.pk | startswith("GRP#"))'
+
+      ddbtool scan --index message-group-sk-index --limit 10
+
+      ddbtool scan --segments 4 --output csv > items.csv
+    """
+    from ddbtool.scan import scan as start
+
+    found = start(
+        connection.dynamodb(),
+        table_or_default(table),
+        index=index,
+        consistent=consistent,
+        segments=segments,
+        limit=limit,
+        page_size=page_size,
+    )
+    if output is Dump.json:
+        count = render.print_json_stream(found.items)
+    elif output is Dump.jsonl:
+        count = render.print_jsonl(found.items)
+    elif output is Dump.csv:
+        count = _print_csv(found.items, found.key)
+    else:
+        count = _print_tables(found.items, found.key)
+    source = f"{found.table} index {index}" if index else found.table
+    render.info(f"{count} items from {source}")
+
+
+def _print_tables(items: Iterator[dict[str, Any]], key: tuple[str, ...]) -> int:
+    from ddbtool.scan import view_columns, view_row
+
+    count = 0
+    while chunk := list(islice(items, _TABLE_CHUNK)):
+        count += render.print_table(
+            view_columns(key), [view_row(item, key) for item in chunk], wrap=["details"]
+        )
+    return count
+
+
+def _print_csv(items: Iterator[dict[str, Any]], key: tuple[str, ...]) -> int:
+    from ddbtool.scan import csv_columns
+
+    head = list(islice(items, _CSV_HEAD))
+    columns = csv_columns(head, key)
+    known, dropped = set(columns), set()
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for item in chain(head, items):
+            dropped.update(set(item) - known)
+            yield item
+
+    count = render.print_csv(columns, rows())
+    if dropped:
+        render.warn(
+            f"attributes first seen after the first {_CSV_HEAD} items are not in the CSV: "
+            f"{', '.join(sorted(dropped))}; use --output jsonl to keep every attribute"
+        )
+    return count

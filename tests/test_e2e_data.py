@@ -1,0 +1,48 @@
+"""The installed `ddbtool seed` and `ddbtool scan` against moto's server, as a CI script runs them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+def test_schema_load_seed_scan_twice_gives_the_same_table(ddbtool: Any, endpoint: str) -> None:
+    target = ["--endpoint-url", endpoint]
+    results = []
+    for _ in range(2):
+        assert ddbtool("schema-load", *target).returncode == 0
+        seeded = ddbtool("seed", *target)
+        assert seeded.returncode == 0, seeded.stderr
+        assert f"seeding cruddur-messages → {endpoint}" in seeded.stderr
+        assert "wrote 130 items to cruddur-messages" in seeded.stderr
+        assert "message" in seeded.stdout and "121" in seeded.stdout
+        scanned = ddbtool("scan", "--output", "json", *target)
+        assert scanned.returncode == 0, scanned.stderr
+        results.append(sorted(json.loads(scanned.stdout), key=lambda i: (i["pk"], i["sk"])))
+    assert len(results[0]) == 130
+    assert results[0] == results[1]
+
+    lines = ddbtool("scan", "cruddur-messages", "-o", "jsonl", "--segments", "2", *target)
+    assert (
+        sorted((json.loads(line) for line in lines.stdout.splitlines()), key=lambda i: (i["pk"], i["sk"]))
+        == (results[0])
+    )
+    table = ddbtool("scan", "--limit", "5", *target)
+    assert table.returncode == 0 and "5 items from cruddur-messages" in table.stderr
+
+
+def test_invalid_seed_is_exit_2_and_writes_nothing(ddbtool: Any, endpoint: str, tmp_path: Path) -> None:
+    target = ["--endpoint-url", endpoint]
+    assert ddbtool("schema-load", *target).returncode == 0
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("table: cruddur-messages\nusers:\n  - {uuid: nope, handle: x, display_name: X}\n")
+    result = ddbtool("seed", str(bad), *target)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == f"error: {bad}:3: users[0].uuid: 'nope' is not a uuid (8-4-4-4-12 hex)\n"
+    assert json.loads(ddbtool("scan", "-o", "json", *target).stdout) == []
