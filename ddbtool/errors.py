@@ -89,8 +89,14 @@ def from_botocore(exc: BaseException) -> DdbtoolError | None:
 
     if isinstance(exc, bce.ClientError):
         error = exc.response.get("Error", {})
+        code, message = error.get("Code", "Unknown"), error.get("Message", str(exc))
+        if code == "ResourceNotFoundException":
+            return NotFoundError(
+                f"{message} ({exc.operation_name}): check --table and the target, "
+                "or create the table with `ddbtool schema-load`"
+            )
         request_id = exc.response.get("ResponseMetadata", {}).get("RequestId")
-        return AwsError(error.get("Code", "Unknown"), error.get("Message", str(exc)), request_id)
+        return AwsError(code, message, request_id)
     if isinstance(exc, (bce.EndpointConnectionError, bce.ConnectTimeoutError)):
         url = exc.kwargs.get("endpoint_url", "the endpoint")
         return EndpointUnreachableError(f"cannot reach {url}: {_UNREACHABLE_HINT}")

@@ -121,3 +121,10 @@ def test_bad_output_choice_is_exit_2(cli: Any) -> None:
     result = cli("list-tables", "--output", "yaml")
     assert result.exit_code == 2
     assert "yaml" in result.stderr
+
+
+def test_a_missing_table_anywhere_suggests_schema_load(cli: Any) -> None:
+    result = cli("get-conversation", "5ae290ed-55d1-47a0-bc6d-fe2bc2700399")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: ") and "`ddbtool schema-load`" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
