@@ -73,7 +73,16 @@ def _construct_list(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> YamlLis
 
 def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
     text = str(loader.construct_scalar(node)).replace("_", "")
-    return Decimal(text)
+    try:
+        number = Decimal(text)
+    except ArithmeticError:
+        number = None
+    if number is None or not number.is_finite():
+        # .inf and .nan are YAML floats, but DynamoDB numbers are finite.
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{text} is not a number DynamoDB can store", node.start_mark
+        )
+    return number
 
 
 def _construct_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:

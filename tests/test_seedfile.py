@@ -352,6 +352,11 @@ def test_yaml_errors(tmp_path: Path) -> None:
     assert problem.startswith(f"{path}:4: YAML error:")
 
 
+def test_infinite_numbers_are_yaml_errors_not_crashes(tmp_path: Path) -> None:
+    path = seed_file(tmp_path, "table: t\nitems:\n  - {pk: a, sk: b}\n  - {pk: a, sk: c, price: .inf}\n")
+    assert problems(path) == [f"{path}:4: YAML error: .inf is not a number DynamoDB can store"]
+
+
 def test_structure_errors_name_the_field(tmp_path: Path) -> None:
     path = seed_file(
         tmp_path,
