@@ -7,6 +7,9 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
+
+import boto3
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "schemas"
@@ -33,3 +36,17 @@ def wait_until_answers(url: str, timeout: float = 30.0) -> None:
             time.sleep(0.1)
         else:
             return
+
+
+FAKE_AWS = {"AWS_ACCESS_KEY_ID": "e2e", "AWS_SECRET_ACCESS_KEY": "e2e", "AWS_DEFAULT_REGION": "us-east-1"}
+
+
+def aws_client(service: str, endpoint: str) -> Any:
+    """The test's own client to the server (the `ddbtool` fixture leaves no credentials about)."""
+    return boto3.client(
+        service,
+        endpoint_url=endpoint,
+        region_name=FAKE_AWS["AWS_DEFAULT_REGION"],
+        aws_access_key_id=FAKE_AWS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=FAKE_AWS["AWS_SECRET_ACCESS_KEY"],
+    )

@@ -9,28 +9,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import boto3
 import pytest
 
 from ddbtool.model import User, user_item
 
 from .messaging import ANDREW, EVE_GROUP, NEW_YEAR_GROUP, USERS, conversation_items, write
-from .support import free_port
+from .support import FAKE_AWS, free_port
+from .support import aws_client as client
 
 pytestmark = pytest.mark.e2e
-
-FAKE_AWS = {"AWS_ACCESS_KEY_ID": "e2e", "AWS_SECRET_ACCESS_KEY": "e2e", "AWS_DEFAULT_REGION": "us-east-1"}
-
-
-def client(service: str, endpoint: str) -> Any:
-    """The test's own client to the server (the `ddbtool` fixture leaves no credentials about)."""
-    return boto3.client(
-        service,
-        endpoint_url=endpoint,
-        region_name=FAKE_AWS["AWS_DEFAULT_REGION"],
-        aws_access_key_id=FAKE_AWS["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=FAKE_AWS["AWS_SECRET_ACCESS_KEY"],
-    )
 
 
 @pytest.fixture

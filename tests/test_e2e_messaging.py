@@ -10,7 +10,7 @@ import pytest
 from ddbtool.model import user_item
 
 from .messaging import EVE_GROUP, NEW_YEAR_GROUP, USERS, conversation_items, write
-from .test_e2e_conversations import client
+from .support import aws_client as client
 
 pytestmark = pytest.mark.e2e
 

@@ -18,19 +18,16 @@ from ddbtool.schema import load_definitions
 from ddbtool.streams import read_stream, stream_arn
 from ddbtool.tables import describe, load_table
 
+from .messaging import ANDREW, BAYKO, LONDO, NEW_YEAR_GROUP, USERS, write
 from .support import SCHEMAS
 
 TABLE = "cruddur-messages"
-ANDREW = User("11111111-1111-4111-8111-111111111111", "andrewbrown", "Andrew Brown")
-BAYKO = User("22222222-2222-4222-8222-222222222222", "bayko", "Andrew Bayko")
-LONDO = User("33333333-3333-4333-8333-333333333333", "londo", "Londo Mollari")
-GROUP = "5ae290ed-55d1-47a0-bc6d-fe2bc2700399"
+GROUP = NEW_YEAR_GROUP
 START = datetime(2023, 12, 31, 23, 0, tzinfo=timezone.utc)
 
 
 def put(client: Any, *items: dict[str, Any]) -> None:
-    for item in items:
-        client.put_item(TableName=TABLE, Item=to_dynamo(item))
+    write(client, items)
 
 
 def all_items(client: Any) -> list[dict[str, Any]]:
@@ -45,7 +42,7 @@ def groups_by_owner(client: Any, group_uuid: str = GROUP) -> dict[str, dict[str,
 def make_table(client: Any, *, stream: bool = True) -> None:
     [spec] = load_definitions([SCHEMAS / "cruddur-messages.yaml"])
     load_table(client, spec if stream else replace(spec, stream=None))
-    put(client, *(user_item(u) for u in (ANDREW, BAYKO, LONDO)))
+    write(client, [user_item(u) for u in USERS])
 
 
 def start_conversation(client: Any, at: datetime = START) -> None:
