@@ -12,9 +12,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
-from importlib.metadata import version
 from typing import TYPE_CHECKING, Any, Literal
 
+from ddbtool.connection import user_agent
 from ddbtool.errors import EndpointUnreachableError, UsageError
 from ddbtool.items import to_dynamo
 from ddbtool.model import user_key
@@ -56,7 +56,7 @@ def cognito_client(
     from botocore.config import Config
 
     session = boto3.Session(profile_name=profile, region_name=region or pool_region(user_pool_id))
-    config = Config(retries={"mode": "standard"}, user_agent_extra=f"ddbtool/{version('ddbtool')}")
+    config = Config(retries={"mode": "standard"}, user_agent_extra=user_agent())
     if endpoint_url:
         return session.client("cognito-idp", endpoint_url=endpoint_url, config=config)
     return session.client("cognito-idp", config=config)

@@ -9,7 +9,6 @@ only the local default and placeholder credentials for local endpoints.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib.metadata import version
 from typing import TYPE_CHECKING, Any
 
 from ddbtool.errors import UsageError
@@ -22,6 +21,13 @@ LOCAL_ENDPOINT = "http://localhost:8000"
 LOCAL_REGION = "us-east-1"
 # Placeholder credentials for endpoints that do not check them (DynamoDB Local, moto).
 LOCAL_CREDENTIALS = ("ddbtool-local", "ddbtool-local")
+
+
+def user_agent() -> str:
+    """What ddbtool adds to botocore's user agent: `ddbtool/<version>`."""
+    from ddbtool import __version__
+
+    return f"ddbtool/{__version__}"
 
 
 @dataclass(frozen=True)
@@ -96,7 +102,7 @@ class Connection:
             retries={"mode": "standard", "max_attempts": 3 if self.is_local else 10},
             connect_timeout=3 if self.is_local else 10,
             read_timeout=60,
-            user_agent_extra=f"ddbtool/{version('ddbtool')}",
+            user_agent_extra=user_agent(),
             # --prod means AWS itself, whatever AWS_ENDPOINT_URL* or the profile say.
             ignore_configured_endpoint_urls=self.target.prod,  # type: ignore[call-arg]  # stubs lag
         )

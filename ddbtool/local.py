@@ -8,7 +8,6 @@ memory and is gone when it stops.
 from __future__ import annotations
 
 import contextlib
-import http.client
 import importlib.util
 import os
 import signal
@@ -52,6 +51,8 @@ def _files(state_dir: Path, port: int) -> tuple[Path, Path]:
 
 def answers(port: int, timeout: float = 1.0) -> bool:
     """True if an HTTP server answers on 127.0.0.1:port."""
+    import http.client  # with ssl and email: too heavy for every command's start-up
+
     connection = http.client.HTTPConnection(HOST, port, timeout=timeout)
     try:
         connection.request("GET", "/")

@@ -1,6 +1,9 @@
 """The `ddbtool` command line: importing this package registers every command."""
 
-from ddbtool.cli import conversations, data, local, messaging, tables
+# isort: skip_file
+# Commands are listed in --help in the order these modules register them: tables
+# first, then data, the app's access patterns, writing, and the local endpoint.
+from ddbtool.cli import tables, data, conversations, messaging, local
 from ddbtool.cli.app import app, main
 
 __all__ = ["app", "conversations", "data", "local", "main", "messaging", "tables"]

@@ -13,7 +13,6 @@ import os
 import sys
 from collections.abc import Callable
 from enum import Enum
-from importlib.metadata import version
 from pathlib import Path
 from typing import Annotated, Any, TypeVar, get_type_hints
 
@@ -58,13 +57,18 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    # Plain click help: it renders in a third of the time of rich's, keeps `[...]` as
+    # written, and reads the same on a terminal and in a pipe.
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"ddbtool {version('ddbtool')}")
+        from ddbtool import __version__
+
+        typer.echo(f"ddbtool {__version__}")
         raise typer.Exit()
 
 

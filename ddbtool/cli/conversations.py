@@ -61,7 +61,7 @@ def _rows(rows: list[dict[str, Any]], output: Listing) -> bool:
     return output is not Listing.table
 
 
-@app.command("list-conversations")
+@app.command("list-conversations", short_help="One user's conversations, newest first.")
 @with_connection
 def list_conversations(
     connection: Connection,
@@ -82,10 +82,9 @@ def list_conversations(
 
     Examples:
 
+    \b
       ddbtool list-conversations andrewbrown
-
       ddbtool list-conversations andrewbrown --since 2023-01-01T00:00:00Z --limit 5
-
       ddbtool list-conversations 8f3c1a40-5a55-4c3e-9ea7-3d9f2a3f7c11 -o jsonl
     """
     from ddbtool import patterns
@@ -113,7 +112,7 @@ def list_conversations(
         render.info(f"{user} has no conversations{period.describe()}")
 
 
-@app.command("get-conversation")
+@app.command("get-conversation", short_help="A conversation's newest messages.")
 @with_connection
 def get_conversation(
     connection: Connection,
@@ -141,10 +140,9 @@ def get_conversation(
 
     Examples:
 
+    \b
       ddbtool get-conversation 5ae290ed-55d1-47a0-bc6d-fe2bc2700399
-
       ddbtool get-conversation 5ae290ed-55d1-47a0-bc6d-fe2bc2700399 --all --show-capacity
-
       ddbtool get-conversation 5ae290ed-55d1-47a0-bc6d-fe2bc2700399 --since 2023-01-01T00:00:00Z -o json
     """
     from ddbtool import patterns
@@ -174,7 +172,7 @@ def get_conversation(
     )
 
 
-@app.command("update-cognito-ids")
+@app.command("update-cognito-ids", short_help="Copy Cognito subs onto user items.")
 @with_connection
 def update_cognito_ids(
     connection: Connection,
@@ -213,10 +211,9 @@ def update_cognito_ids(
 
     Examples:
 
+    \b
       ddbtool update-cognito-ids --user-pool-id us-east-1_AbC123xyz
-
       AWS_COGNITO_USER_POOL_ID=us-east-1_AbC123xyz ddbtool update-cognito-ids --dry-run
-
       ddbtool update-cognito-ids --prod --profile cruddur -o json
     """
     from ddbtool import cognito

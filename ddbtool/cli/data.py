@@ -38,7 +38,7 @@ _TABLE_CHUNK = 100
 _CSV_HEAD = 1000
 
 
-@app.command("seed")
+@app.command("seed", short_help="Write YAML seed data, batched and idempotent.")
 @with_connection
 def seed(
     connection: Connection,
@@ -62,10 +62,9 @@ def seed(
 
     Examples:
 
+    \b
       ddbtool seed
-
       ddbtool seed seeds/cruddur.yaml --dry-run
-
       ddbtool seed --prod --region us-east-1 --output json
     """
     from ddbtool.batch import write_items
@@ -131,7 +130,7 @@ def _key_lookup(client: DynamoDBClient) -> KeyLookup:
     return key_of
 
 
-@app.command("scan")
+@app.command("scan", short_help="Stream every item of a table.")
 @with_connection
 def scan(
     connection: Connection,
@@ -167,12 +166,10 @@ def scan(
 
     Examples:
 
+    \b
       ddbtool scan
-
       ddbtool scan cruddur-messages --output jsonl | jq -c 'select(.pk | startswith("GRP#"))'
-
       ddbtool scan --index message-group-sk-index --limit 10
-
       ddbtool scan --segments 4 --output csv > items.csv
     """
     from ddbtool.scan import scan as start

@@ -16,8 +16,9 @@ local_app = typer.Typer(
     "It serves DynamoDB, DynamoDB Streams and Cognito. Its data lives in memory: "
     "stopping it loses every table.",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
-app.add_typer(local_app, name="local")
+app.add_typer(local_app, name="local", short_help="Run an embedded local endpoint (moto).")
 
 Port = Annotated[int, typer.Option("--port", "-p", min=1, max=65535, help="Port on 127.0.0.1.")]
 StateDir = Annotated[
@@ -43,8 +44,8 @@ def start(port: Port = local.DEFAULT_PORT, state_dir: StateDir = None) -> None:
 
     Examples:
 
+    \b
       ddbtool local start
-
       ddbtool local start --port 8001 && ddbtool schema-load --endpoint-url http://localhost:8001
     """
     endpoint, started = local.start(port, _folder(state_dir))
@@ -67,6 +68,7 @@ def status(
 
     Example:
 
+    \b
       ddbtool local status || ddbtool local start
     """
     endpoint = local.status(port, _folder(state_dir))
@@ -92,6 +94,7 @@ def stop(port: Port = local.DEFAULT_PORT, state_dir: StateDir = None) -> None:
 
     Example:
 
+    \b
       ddbtool local stop
     """
     stopped = local.stop(port, _folder(state_dir))

@@ -50,8 +50,8 @@ def send_message(
 
     Examples:
 
+    \b
       ddbtool send-message --from andrewbrown --to londo "Hello, ambassador"
-
       ddbtool send-message --from bayko --group 5ae290ed-... "On my way"
     """
     from ddbtool.messages import check_text
@@ -93,7 +93,7 @@ def send_message(
     render.info(_GROUPS_SAID[sent.groups])
 
 
-@app.command("stream-sync")
+@app.command("stream-sync", short_help="Move group items to their newest message.")
 @with_connection
 def stream_sync(
     connection: Connection,
@@ -115,8 +115,8 @@ def stream_sync(
 
     Examples:
 
+    \b
       ddbtool stream-sync --once
-
       ddbtool stream-sync --follow
     """
     from ddbtool.groups import GroupMove, apply_records

@@ -32,7 +32,7 @@ Definitions = Annotated[
 ]
 
 
-@app.command("schema-load")
+@app.command("schema-load", short_help="Create tables from YAML definitions.")
 @with_connection
 def schema_load(
     connection: Connection,
@@ -48,10 +48,9 @@ def schema_load(
 
     Examples:
 
+    \b
       ddbtool schema-load
-
       ddbtool schema-load schemas/cruddur-messages.yaml --prod --region us-east-1
-
       ddbtool schema-load --dry-run > create-table.json
     """
     from ddbtool.tables import load_table
@@ -100,8 +99,8 @@ def delete_table(
 
     Examples:
 
+    \b
       ddbtool delete-table cruddur-messages
-
       ddbtool delete-table --if-exists --yes
     """
     from ddbtool.tables import delete_table as delete
@@ -124,8 +123,8 @@ def list_tables(connection: Connection, output: TableOrJsonOutput = TableOrJson.
 
     Examples:
 
+    \b
       ddbtool list-tables
-
       ddbtool list-tables --prod --output json | jq -r '.[]'
     """
     from ddbtool.tables import list_tables as names
@@ -139,7 +138,7 @@ def list_tables(connection: Connection, output: TableOrJsonOutput = TableOrJson.
         render.info(f"no tables at {connection.describe()}; create them with `ddbtool schema-load`")
 
 
-@app.command("describe-table")
+@app.command("describe-table", short_help="Show a table's keys, indexes and settings.")
 @with_connection
 def describe_table(
     connection: Connection,
@@ -155,8 +154,8 @@ def describe_table(
 
     Examples:
 
+    \b
       ddbtool describe-table cruddur-messages
-
       ddbtool describe-table --output json | jq .indexes
     """
     from ddbtool.tables import summary
