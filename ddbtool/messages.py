@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ddbtool.errors import DdbtoolError, NotFoundError, UsageError
 from ddbtool.groups import GroupMove, conversation_groups, move_groups_to
-from ddbtool.items import from_dynamo, to_dynamo
+from ddbtool.items import to_dynamo
 from ddbtool.model import GROUP_PREFIX, User, group_item, message_item
-from ddbtool.patterns import require_uuid
+from ddbtool.patterns import list_conversations, require_uuid
 from ddbtool.streams import stream_arn
 from ddbtool.tables import require_table
 from ddbtool.users import require_user
@@ -81,16 +81,9 @@ def send_message(
 
 def existing_conversation(client: DynamoDBClient, table: str, owner: User, other: User) -> str | None:
     """The uuid of the conversation between two users, if there is one (every page read)."""
-    pages = client.get_paginator("query").paginate(
-        TableName=table,
-        KeyConditionExpression="#pk = :pk",
-        FilterExpression="#other = :other",
-        ExpressionAttributeNames={"#pk": "pk", "#other": "user_uuid"},
-        ExpressionAttributeValues={":pk": {"S": f"{GROUP_PREFIX}{owner.uuid}"}, ":other": {"S": other.uuid}},
-    )
-    for page in pages:
-        for item in page.get("Items", []):
-            return str(from_dynamo(item)["message_group_uuid"])
+    for conversation in list_conversations(client, table, owner.uuid):
+        if conversation["user_uuid"] == other.uuid:
+            return str(conversation["message_group_uuid"])
     return None
 
 
