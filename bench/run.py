@@ -1,0 +1,426 @@
+"""Seed, scan and start-up benchmarks, measured side by side in one run.
+
+    ./scripts/bench            the full run (about 15 minutes on 2 cores)
+    ./scripts/bench --quick    small sizes, one run: checks the harness works
+
+It starts its own moto server on a free port, generates its data, runs every
+contender as its own process (whole-process wall time, and peak RSS from wait4
+through bench/launch.py so the harness's own size does not leak in),
+interleaves contenders within each run so drift hits all alike, takes medians,
+checks that every writer wrote every item, and prints one table of figures with
+the ratios the targets are about. Nothing here is asserted: it reports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import boto3
+
+HERE = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
+SCHEMA = HERE.parent / "schemas" / "cruddur-messages.yaml"
+TABLE = "cruddur-messages"
+WORDS = [
+    "the",
+    "station",
+    "drifts",
+    "past",
+    "the",
+    "jump",
+    "gate",
+    "while",
+    "the",
+    "council",
+    "argues",
+    "about",
+    "trade",
+    "routes",
+    "and",
+    "tea",
+]
+
+
+@dataclass
+class Sample:
+    seconds: float
+    peak_rss_mb: float
+
+
+@dataclass
+class Result:
+    case: str
+    contender: str
+    samples: list[Sample] = field(default_factory=list)
+    items: int | None = None
+
+    @property
+    def seconds(self) -> float:
+        return statistics.median(s.seconds for s in self.samples)
+
+    @property
+    def rss(self) -> float:
+        return statistics.median(s.peak_rss_mb for s in self.samples)
+
+    @property
+    def rate(self) -> float | None:
+        return self.items / self.seconds if self.items else None
+
+
+class Launcher:
+    """Runs each measured command from bench/launch.py, a small process (see its docstring)."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, str(HERE / "launch.py")],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+
+    def measure(self, command: Sequence[str], env: dict[str, str]) -> Sample:
+        """Run one process to completion; its wall time and peak resident memory."""
+        assert self.process.stdin and self.process.stdout
+        self.process.stdin.write(json.dumps({"argv": list(command), "env": env}) + "\n")
+        self.process.stdin.flush()
+        answer = json.loads(self.process.stdout.readline())
+        if answer["returncode"] != 0:
+            raise RuntimeError(f"{' '.join(command)} failed:\n{answer['stderr']}")
+        return Sample(answer["seconds"], answer["peak_rss_kb"] / 1024)
+
+    def close(self) -> None:
+        assert self.process.stdin
+        self.process.stdin.close()
+        self.process.wait(timeout=10)
+
+
+# --- the endpoint and its data --------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_moto() -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            break
+        except urllib.error.HTTPError:
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                server.kill()
+                raise
+            time.sleep(0.1)
+    return server, url
+
+
+def write_seed_file(path: Path, messages: int, per_conversation: int = 1000) -> int:
+    """A seed file of `messages` messages in conversations of `per_conversation`; returns its item count."""
+    conversations = max(1, -(-messages // per_conversation))
+    people = conversations + 1
+    lines = [f"table: {TABLE}", "users:"]
+    for n in range(people):
+        lines += [
+            f"  - uuid: {n:08x}-0000-4000-8000-000000000000",
+            f"    handle: user{n}",
+            f"    display_name: User {n}",
+        ]
+    lines.append("conversations:")
+    left = messages
+    for c in range(conversations):
+        count = min(per_conversation, left)
+        left -= count
+        lines += [
+            f"  - uuid: {c:08x}-1111-4111-8111-111111111111",
+            f"    participants: [user{c}, user{c + 1}]",
+            # Staggered, so a user's two conversations never end at the same instant (one group key).
+            f"    starts_at: 2023-12-{1 + c % 28:02d}T{c // 28 % 24:02d}:00:00Z",
+            "    every: 1s",
+            "    transcript: |",
+        ]
+        for m in range(count):
+            text = " ".join(WORDS[(m + k) % len(WORDS)] for k in range(12))
+            lines.append(f"      Person {m % 2 + 1}: {m}: {text}")
+    path.write_text("\n".join(lines) + "\n")
+    return people + 2 * conversations + messages
+
+
+def stop(server: subprocess.Popen[bytes]) -> None:
+    """Stop the moto server; one holding a large table can ignore SIGTERM for a while."""
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+class Endpoint:
+    """The benchmark's moto server, and the table operations between measurements."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.env = {
+            **os.environ,
+            "AWS_ENDPOINT_URL": url,
+            "AWS_ACCESS_KEY_ID": "bench",
+            "AWS_SECRET_ACCESS_KEY": "bench",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_PAGER": "",
+            "NO_COLOR": "1",
+        }
+        self.client = boto3.client(
+            "dynamodb", endpoint_url=url, region_name="us-east-1",
+            aws_access_key_id="bench", aws_secret_access_key="bench",
+        )  # fmt: skip
+
+    def ddbtool(self, *args: str) -> list[str]:
+        return [str(BIN / "ddbtool"), *args, "--endpoint-url", self.url]
+
+    def fresh_table(self, name: str = TABLE) -> None:
+        existing = self.client.list_tables()["TableNames"]
+        if name in existing:
+            self.client.delete_table(TableName=name)
+        schema = SCHEMA
+        if name != TABLE:
+            schema = Path(tempfile.mkdtemp()) / f"{name}.yaml"
+            schema.write_text(SCHEMA.read_text().replace(f"table: {TABLE}", f"table: {name}"))
+        subprocess.run(
+            self.ddbtool("schema-load", str(schema)), env=self.env, check=True, capture_output=True
+        )
+
+    def prepare(self, *args: str) -> None:
+        """Run a ddbtool command that sets up a measurement; stop with its stderr if it fails."""
+        done = subprocess.run(self.ddbtool(*args), env=self.env, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise RuntimeError(f"ddbtool {' '.join(args)} failed:\n{done.stderr}")
+
+    def count(self, name: str = TABLE) -> int:
+        pages = self.client.get_paginator("scan").paginate(TableName=name, Select="COUNT")
+        return sum(page["Count"] for page in pages)
+
+
+# --- the cases -------------------------------------------------------------------------------
+
+
+def run_seed(launcher: Launcher, endpoint: Endpoint, work: Path, messages: int, runs: int) -> list[Result]:
+    seed = work / "seed.yaml"
+    items = write_seed_file(seed, messages)
+    contenders: dict[str, list[str]] = {
+        "ddbtool seed": endpoint.ddbtool("seed", str(seed)),
+        "put_item loop": [sys.executable, str(HERE / "baselines.py"), "put-loop", str(seed), TABLE],
+        "boto3 batch_writer": [sys.executable, str(HERE / "baselines.py"), "batch-writer", str(seed), TABLE],
+    }
+    results = {name: Result(seed_case(messages), name, items=items) for name in contenders}
+    for _ in range(runs):
+        for name, command in contenders.items():
+            endpoint.fresh_table()
+            results[name].samples.append(launcher.measure(command, endpoint.env))
+            written = endpoint.count()
+            if written != items:
+                raise RuntimeError(f"{name} wrote {written} items, not {items}")
+    return list(results.values())
+
+
+def scan_case(size: int) -> str:
+    return f"scan: table of {size:,} messages"
+
+
+def seed_case(messages: int) -> str:
+    return f"seed: {messages:,} messages"
+
+
+def run_scan(
+    launcher: Launcher, endpoint: Endpoint, work: Path, sizes: Sequence[int], runs: int, aws: bool
+) -> list[Result]:
+    results = []
+    for size in sizes:
+        table = f"scan-{size}"
+        seed = work / f"{table}.yaml"
+        items = write_seed_file(seed, size)
+        seed.write_text(seed.read_text().replace(f"table: {TABLE}", f"table: {table}"))
+        endpoint.fresh_table(table)
+        endpoint.prepare("seed", str(seed))
+        assert endpoint.count(table) == items
+        contenders: dict[str, list[str]] = {
+            "ddbtool scan --output jsonl": endpoint.ddbtool("scan", table, "--output", "jsonl"),
+            "boto3 paginator loop": [sys.executable, str(HERE / "baselines.py"), "scan", table],
+        }
+        if aws:
+            contenders["aws dynamodb scan"] = [str(BIN / "aws"), "dynamodb", "scan", "--table-name", table]
+        rows = {name: Result(scan_case(size), name, items=items) for name in contenders}
+        for _ in range(runs):
+            for name, command in contenders.items():
+                rows[name].samples.append(launcher.measure(command, endpoint.env))
+        results += rows.values()
+    return results
+
+
+def run_startup(launcher: Launcher, endpoint: Endpoint, runs: int, aws: bool) -> list[Result]:
+    contenders: dict[str, list[str]] = {
+        "ddbtool --help": [str(BIN / "ddbtool"), "--help"],
+        'python -c "import boto3"': [sys.executable, "-c", "import boto3"],
+    }
+    if aws:
+        contenders["aws dynamodb help"] = [str(BIN / "aws"), "dynamodb", "help"]
+    results = {name: Result("start-up", name) for name in contenders}
+    for _ in range(runs):
+        for name, command in contenders.items():
+            results[name].samples.append(launcher.measure(command, endpoint.env))
+    return list(results.values())
+
+
+# --- the report ------------------------------------------------------------------------------
+
+
+def ratio(results: list[Result], case: str, numerator: str, denominator: str) -> float:
+    by_name = {r.contender: r for r in results if r.case == case}
+    return by_name[numerator].seconds / by_name[denominator].seconds
+
+
+def targets(
+    results: list[Result], messages: int, sizes: Sequence[int], aws: bool
+) -> list[tuple[str, str, bool]]:
+    seed, small, large = seed_case(messages), scan_case(sizes[0]), scan_case(sizes[-1])
+    checks = []
+    speedup = ratio(results, seed, "put_item loop", "ddbtool seed")
+    checks.append((f"seed: ddbtool is {speedup:.1f}x the put_item loop", "at least 10x", speedup >= 10))
+    vs_writer = ratio(results, seed, "ddbtool seed", "boto3 batch_writer")
+    checks.append(
+        (
+            f"seed: ddbtool takes {vs_writer:.2f}x batch_writer's time",
+            "no slower (at most 1.0x)",
+            vs_writer <= 1.0,
+        )
+    )
+    if aws:
+        vs_aws = ratio(results, large, "ddbtool scan --output jsonl", "aws dynamodb scan")
+        checks.append(
+            (f"scan: ddbtool takes {vs_aws:.2f}x the AWS CLI's time", "faster (below 1.0x)", vs_aws < 1.0)
+        )
+    vs_bare = ratio(results, large, "ddbtool scan --output jsonl", "boto3 paginator loop")
+    checks.append((f"scan: ddbtool takes {vs_bare:.2f}x the bare loop's time", "within 1.2x", vs_bare <= 1.2))
+    rss = {r.case: r.rss for r in results if r.contender == "ddbtool scan --output jsonl"}
+    growth = rss[large] / rss[small]
+    checks.append(
+        (
+            f"scan: ddbtool peak RSS {rss[small]:.0f} MB -> {rss[large]:.0f} MB "
+            f"({growth:.2f}x) from {sizes[0]:,} to {sizes[-1]:,} items",
+            "flat (under 1.2x)",
+            growth < 1.2,
+        )
+    )
+    help_ratio = ratio(results, "start-up", "ddbtool --help", 'python -c "import boto3"')
+    checks.append(
+        (
+            f"start-up: ddbtool --help takes {help_ratio:.2f}x the time to import boto3",
+            "well under 1.0x",
+            help_ratio < 0.8,
+        )
+    )
+    return checks
+
+
+def report(results: list[Result], checks: list[tuple[str, str, bool]], markdown: bool) -> str:
+    header = ["case", "contender", "median wall (s)", "items/s", "peak RSS (MB)"]
+    rows = [
+        [r.case, r.contender, f"{r.seconds:.3f}", f"{r.rate:,.0f}" if r.rate else "-", f"{r.rss:.0f}"]
+        for r in results
+    ]
+    lines: list[str] = []
+    if markdown:
+        lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        lines += ["| " + " | ".join(row) + " |" for row in rows]
+        lines += ["", "| measured | target | met |", "|---|---|---|"]
+        lines += [f"| {what} | {target} | {'yes' if met else 'no'} |" for what, target, met in checks]
+        return "\n".join(lines)
+    widths = [max(len(str(x)) for x in column) for column in zip(header, *rows, strict=False)]
+    for row in [header, *rows]:
+        lines.append("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)))
+    lines.append("")
+    lines += [f"[{'met' if met else 'MISSED'}] {what} (target: {target})" for what, target, met in checks]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="small sizes and one run, to check the harness")
+    parser.add_argument("--runs", type=int, help="runs per contender; the median is reported (default 3)")
+    parser.add_argument("--messages", type=int, help="messages in the seed case (default 20000)")
+    parser.add_argument("--markdown", action="store_true", help="print the tables as Markdown")
+    parser.add_argument("--json", type=Path, help="also write every sample to this file")
+    args = parser.parse_args(argv)
+    runs = args.runs or (1 if args.quick else 3)
+    messages = args.messages or (300 if args.quick else 20_000)
+    sizes = (200, 2_000) if args.quick else (10_000, 100_000)
+    aws = (BIN / "aws").exists()
+    if not aws:
+        print(
+            "the AWS CLI is not installed here (pip install 'ddbtool[bench]'); leaving it out",
+            file=sys.stderr,
+        )
+
+    server, url = start_moto()
+    endpoint = Endpoint(url)
+    launcher = Launcher()
+    step: Callable[[str], None] = lambda what: print(f"... {what}", file=sys.stderr, flush=True)  # noqa: E731
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            work = Path(folder)
+            step(f"seed: {messages:,} messages, {runs} runs of each contender")
+            results = run_seed(launcher, endpoint, work, messages, runs)
+            step(f"scan: {' and '.join(f'{s:,}' for s in sizes)} items")
+            results += run_scan(launcher, endpoint, work, sizes, runs, aws)
+            step("start-up")
+            results += run_startup(launcher, endpoint, max(runs, 5), aws)
+    finally:
+        launcher.close()
+        stop(server)
+    checks = targets(results, messages, sizes, aws)
+    print(report(results, checks, args.markdown))
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                [
+                    {
+                        "case": r.case,
+                        "contender": r.contender,
+                        "items": r.items,
+                        "samples": [vars(s) for s in r.samples],
+                    }
+                    for r in results
+                ],
+                indent=2,
+            )
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
