@@ -21,13 +21,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import boto3
+
+from ddbtool import local
 
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
@@ -115,29 +115,6 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_moto() -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=1)
-            break
-        except urllib.error.HTTPError:
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                server.kill()
-                raise
-            time.sleep(0.1)
-    return server, url
-
-
 def write_seed_file(path: Path, messages: int, per_conversation: int = 1000) -> int:
     """A seed file of `messages` messages in conversations of `per_conversation`; returns its item count."""
     conversations = max(1, -(-messages // per_conversation))
@@ -167,16 +144,6 @@ def write_seed_file(path: Path, messages: int, per_conversation: int = 1000) -> 
             lines.append(f"      Person {m % 2 + 1}: {m}: {text}")
     path.write_text("\n".join(lines) + "\n")
     return people + 2 * conversations + messages
-
-
-def stop(server: subprocess.Popen[bytes]) -> None:
-    """Stop the moto server; one holding a large table can ignore SIGTERM for a while."""
-    server.terminate()
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
 
 
 class Endpoint:
@@ -386,8 +353,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
 
-    server, url = start_moto()
-    endpoint = Endpoint(url)
+    state = Path(tempfile.mkdtemp(prefix="ddbtool-bench-"))
+    server, _ = local.start(free_port(), state)  # ddbtool's own local endpoint: moto's server
+    endpoint = Endpoint(f"http://127.0.0.1:{server.port}")
     launcher = Launcher()
     step: Callable[[str], None] = lambda what: print(f"... {what}", file=sys.stderr, flush=True)  # noqa: E731
     try:
@@ -401,7 +369,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             results += run_startup(launcher, endpoint, max(runs, 5), aws)
     finally:
         launcher.close()
-        stop(server)
+        local.stop(server.port, state)
     checks = targets(results, messages, sizes, aws)
     print(report(results, checks, args.markdown))
     if args.json:
