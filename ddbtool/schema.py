@@ -241,6 +241,8 @@ def _key(
     *,
     partition_required: bool = True,
 ) -> KeySchema | None:
+    if value is None:
+        return None  # a missing key is reported once, by the required-field check
     mapping = check.mapping(
         value, path, line, allowed=_KEY_FIELDS, required=("partition",) if partition_required else ()
     )

@@ -257,3 +257,10 @@ def test_differences_name_each_changed_setting(tmp_path: Path) -> None:
 def test_spec_is_hashable_data() -> None:
     [spec] = load_definitions([SCHEMAS / "cruddur-messages.yaml"])
     assert isinstance(spec, TableSpec) and spec.source.endswith("cruddur-messages.yaml")
+
+
+def test_a_missing_key_is_reported_once(tmp_path: Path) -> None:
+    found = problems(tmp_path, "table: things\nattributes: {pk: S}\n")
+    assert [p for p in found if ": key" in p] == [
+        f"{tmp_path / 'table.yaml'}:1: key: missing; this field is required"
+    ]

@@ -221,6 +221,16 @@ TableOption = Annotated[
 ]
 
 
+TableArgument = Annotated[
+    str | None,
+    typer.Argument(
+        metavar="TABLE",
+        help="Table name (default: the one table defined in ./schemas).",
+        show_default=False,
+    ),
+]
+
+
 def definitions(files: list[Path] | None = None) -> list[Any]:
     """The validated table definitions named, else those in ./schemas."""
     from ddbtool.schema import load_definitions

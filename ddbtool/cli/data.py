@@ -16,6 +16,7 @@ from ddbtool.cli.app import (
     DryRun,
     Dump,
     DumpOutput,
+    TableArgument,
     TableOrJson,
     TableOrJsonOutput,
     announce,
@@ -134,10 +135,7 @@ def _key_lookup(client: DynamoDBClient) -> KeyLookup:
 @with_connection
 def scan(
     connection: Connection,
-    table: Annotated[
-        str | None,
-        typer.Argument(help="Table name (default: the one table defined in ./schemas).", show_default=False),
-    ] = None,
+    table: TableArgument = None,
     limit: Annotated[
         int | None, typer.Option("--limit", "-n", min=1, help="Stop after N items.", show_default=False)
     ] = None,

@@ -10,6 +10,7 @@ import typer
 from ddbtool import render
 from ddbtool.cli.app import (
     DryRun,
+    TableArgument,
     TableOrJson,
     TableOrJsonOutput,
     Yes,
@@ -142,10 +143,7 @@ def list_tables(connection: Connection, output: TableOrJsonOutput = TableOrJson.
 @with_connection
 def describe_table(
     connection: Connection,
-    table: Annotated[
-        str | None,
-        typer.Argument(help="Table name (default: the one table defined in ./schemas).", show_default=False),
-    ] = None,
+    table: TableArgument = None,
     output: TableOrJsonOutput = TableOrJson.table,
 ) -> None:
     """Show a table's keys, indexes, billing, stream, TTL, item count and status.
