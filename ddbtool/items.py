@@ -74,8 +74,6 @@ def value_size(value: Any) -> int:
         return (len(digits) + 1) // 2 + 1
     if isinstance(value, (bytes, bytearray)):
         return len(value)
-    if type(value).__name__ == "Binary":
-        return len(value.value)
     if isinstance(value, (set, frozenset)):
         return sum(value_size(v) for v in value)
     if isinstance(value, Mapping):

@@ -60,8 +60,6 @@ def plain(value: Any) -> Any:
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, (bytes, bytearray)):
         return base64.b64encode(value).decode("ascii")
-    if hasattr(value, "value") and type(value).__name__ == "Binary":  # boto3's Binary
-        return base64.b64encode(value.value).decode("ascii")
     if isinstance(value, (set, frozenset)):
         return sorted((plain(v) for v in value), key=lambda v: (str(type(v)), v))
     if isinstance(value, Mapping):

@@ -208,6 +208,7 @@ def confirm(connection: Connection, question: str, *, yes: bool) -> None:
 
 
 SCHEMAS = Path("schemas")
+_TABLE_HELP = "Table name (default: the one table defined in ./schemas)."
 
 TableOption = Annotated[
     str | None,
@@ -215,7 +216,7 @@ TableOption = Annotated[
         "--table",
         "-t",
         envvar="DDBTOOL_TABLE",
-        help="Table name (default: the one table defined in ./schemas).",
+        help=_TABLE_HELP,
         show_default=False,
     ),
 ]
@@ -225,7 +226,7 @@ TableArgument = Annotated[
     str | None,
     typer.Argument(
         metavar="TABLE",
-        help="Table name (default: the one table defined in ./schemas).",
+        help=_TABLE_HELP,
         show_default=False,
     ),
 ]
