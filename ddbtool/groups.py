@@ -55,19 +55,26 @@ def conversation_groups(client: DynamoDBClient, table: str, group_uuid: str) -> 
 def move_groups_to(client: DynamoDBClient, table: str, message: Mapping[str, Any]) -> list[GroupMove]:
     """Move every group item of the message's conversation to it, unless already as new."""
     group_uuid = str(message["pk"]).removeprefix(MESSAGE_PREFIX)
+    groups = conversation_groups(client, table, group_uuid)
     moves = []
-    for owner_pk in {group["pk"] for group in conversation_groups(client, table, group_uuid)}:
-        move = _move_owner_group(client, table, owner_pk, group_uuid, message)
+    for owner_pk in {group["pk"] for group in groups}:
+        current = [g for g in groups if g["pk"] == owner_pk]
+        move = _move_owner_group(client, table, owner_pk, current, group_uuid, message)
         if move is not None:
             moves.append(move)
     return sorted(moves, key=lambda m: m.owner_pk)
 
 
 def _move_owner_group(
-    client: DynamoDBClient, table: str, owner_pk: str, group_uuid: str, message: Mapping[str, Any]
+    client: DynamoDBClient,
+    table: str,
+    owner_pk: str,
+    current: list[dict[str, Any]],
+    group_uuid: str,
+    message: Mapping[str, Any],
 ) -> GroupMove | None:
+    """Move one owner's group item, reading it again only after a move was cancelled."""
     for _ in range(MOVE_ATTEMPTS):
-        current = [g for g in conversation_groups(client, table, group_uuid) if g["pk"] == owner_pk]
         if not current or max(g["sk"] for g in current) >= message["sk"]:
             return None  # gone, or already at this message or a newer one: never backwards
         group = max(current, key=lambda g: g["sk"])
@@ -94,7 +101,9 @@ def _move_owner_group(
                 ]
             )
         except client.exceptions.TransactionCanceledException:
-            continue  # someone moved it first, or the index was behind: read again
+            # Someone moved it first, or the index was behind: read it again.
+            current = [g for g in conversation_groups(client, table, group_uuid) if g["pk"] == owner_pk]
+            continue
         return GroupMove(owner_pk, group_uuid, group["sk"], message["sk"], message["message"])
     raise DdbtoolError(
         f"could not move group {owner_pk} of conversation {group_uuid} to message {message['sk']} "

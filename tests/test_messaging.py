@@ -271,3 +271,32 @@ def test_following_the_stream_stops_when_told(table: Any, streams: Any) -> None:
 def test_no_stream_on_the_table(dynamodb: Any) -> None:
     make_table(dynamodb, stream=False)
     assert stream_arn(describe(dynamodb, TABLE) or {}) is None
+
+
+def test_a_move_that_loses_a_race_reads_again_and_still_moves_forward(table: Any) -> None:
+    middle = message_item(GROUP, "m-mid", ANDREW, "Middle", START + timedelta(minutes=30))
+    newest = message_item(GROUP, "m-new", BAYKO, "Newest", START + timedelta(hours=1))
+    queries: list[bool] = []
+    raced: list[bool] = []
+
+    def count_query(**_: Any) -> None:
+        queries.append(True)
+
+    def move_first(params: dict[str, Any], **_: Any) -> None:
+        """Another writer moves andrew's group to `middle` just before our first transaction."""
+        if raced:
+            return
+        raced.append(True)
+        old = groups_by_owner(table)[f"GRP#{ANDREW.uuid}"]
+        table.delete_item(TableName=TABLE, Key=to_dynamo({"pk": old["pk"], "sk": old["sk"]}))
+        put(table, {**old, "sk": middle["sk"], "message": middle["message"]})
+
+    table.meta.events.register("before-call.dynamodb.Query", count_query)
+    table.meta.events.register("before-call.dynamodb.TransactWriteItems", move_first)
+    moves = move_groups_to(table, TABLE, newest)
+    # One read of the conversation's groups, one in the hook, and one re-read for the
+    # move that lost the race: no owner reads again before its first attempt.
+    assert len(queries) == 3
+    assert {g["message"] for g in groups_by_owner(table).values()} == {"Newest"}
+    andrew = next(m for m in moves if m.owner_pk == f"GRP#{ANDREW.uuid}")
+    assert andrew.from_sk == middle["sk"]  # re-read after the cancelled transaction
