@@ -8,6 +8,7 @@ so sort keys order correctly as strings.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Literal
@@ -20,6 +21,13 @@ USER_PREFIX = "USER#"
 USER_SORT_KEY = "USER"
 
 ItemKind = Literal["group", "message", "user", "other"]
+
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
+
+
+def is_uuid(text: str) -> bool:
+    """True for the canonical 8-4-4-4-12 hex form the app writes (either case)."""
+    return bool(_UUID.fullmatch(text))
 
 
 @dataclass(frozen=True)

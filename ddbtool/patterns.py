@@ -8,7 +8,6 @@ filtered on the current year and so hid every conversation each January.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ddbtool.errors import NotFoundError, UsageError
 from ddbtool.items import from_dynamo, to_dynamo
-from ddbtool.model import GROUP_PREFIX, MESSAGE_PREFIX, parse_timestamp, timestamp
+from ddbtool.model import GROUP_PREFIX, MESSAGE_PREFIX, is_uuid, parse_timestamp, timestamp
 from ddbtool.users import require_user
 
 if TYPE_CHECKING:
@@ -24,13 +23,6 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import PaginatorConfigTypeDef
 
 DEFAULT_MESSAGES = 20
-
-_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
-
-
-def is_uuid(text: str) -> bool:
-    """True for the canonical 8-4-4-4-12 hex form the app writes."""
-    return bool(_UUID.match(text))
 
 
 def require_uuid(text: str, what: str) -> str:

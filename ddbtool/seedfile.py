@@ -44,7 +44,6 @@ _FILE_FIELDS = ("table", "users", "conversations", "items")
 _USER_FIELDS = ("uuid", "handle", "display_name", "cognito_user_id")
 _CONVERSATION_FIELDS = ("uuid", "participants", "starts_at", "every", "transcript", "messages")
 _MESSAGE_FIELDS = ("from", "text", "at")
-_UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 _HANDLE = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 _EVERY = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
 _TRANSCRIPT_LINE = re.compile(r"Person ([12]):\s*(\S.*?)\s*")
@@ -489,7 +488,7 @@ def _uuid(check: Checker, entry: YamlMap, path: str) -> str | None:
     raw = entry.get("uuid")
     if raw is None:
         return None
-    if isinstance(raw, str) and _UUID.fullmatch(raw):
+    if isinstance(raw, str) and model.is_uuid(raw):
         return raw.lower()
     check.add(
         line_of(entry, "uuid"), join(path, "uuid"), f"{_clip(str(raw))!r} is not a uuid (8-4-4-4-12 hex)"
