@@ -19,8 +19,9 @@ if TYPE_CHECKING:
 
 LOCAL_ENDPOINT = "http://localhost:8000"
 LOCAL_REGION = "us-east-1"
-# Placeholder credentials for endpoints that do not check them (DynamoDB Local, moto).
-LOCAL_CREDENTIALS = ("ddbtool-local", "ddbtool-local")
+# Placeholder credentials for local endpoints, which do not check them. Letters and
+# digits only: DynamoDB Local 2.0 and newer refuse any other access key id.
+LOCAL_CREDENTIALS = ("ddbtoollocal", "ddbtoollocal")
 
 
 def user_agent() -> str:

@@ -1,8 +1,11 @@
-"""An embedded local endpoint: moto's server (DynamoDB, Streams, Cognito) in the background.
+"""A local endpoint in the background: moto's server, or AWS's DynamoDB Local.
 
-The server runs on 127.0.0.1 with a pid file and a log in the state folder, so
-`stop` ends the process `start` began and nothing else. Its data lives in
-memory and is gone when it stops.
+moto (the default) serves DynamoDB, Streams and Cognito on 127.0.0.1 from pip
+packages alone; its data lives in memory. DynamoDB Local is AWS's own emulator,
+a Java program: it runs from a folder holding DynamoDBLocal.jar, with -sharedDb
+(one database whatever the credentials and region), and keeps its data in the
+state folder unless in memory. Either way a pid file naming the engine and a log
+live in the state folder, so `stop` ends the process `start` began and nothing else.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -18,11 +22,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from ddbtool.errors import DdbtoolError
+from ddbtool.errors import DdbtoolError, UsageError
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 State = Literal["running", "stopped", "foreign"]
+Engine = Literal["moto", "dynamodb-local"]
+ENGINES: tuple[Engine, ...] = ("moto", "dynamodb-local")
+DEFAULT_ENGINE: Engine = "moto"
+JAR = "DynamoDBLocal.jar"
+# What each engine's command line holds, so a reused pid is never taken for ours.
+_MARKS: dict[Engine, bytes] = {"moto": b"moto.server", "dynamodb-local": JAR.encode()}
+# Where ./scripts/install-dynamodb-local puts the jar in a checkout of ddbtool.
+_INSTALL_CACHE = Path(__file__).resolve().parent.parent / ".cache" / "dynamodb-local" / "jar"
 
 
 @dataclass(frozen=True)
@@ -33,6 +45,7 @@ class LocalEndpoint:
     state: State
     pid: int | None
     log: Path
+    engine: Engine | None = None
 
     @property
     def url(self) -> str:
@@ -64,11 +77,16 @@ def answers(port: int, timeout: float = 1.0) -> bool:
     return True
 
 
-def _our_pid(pid_file: Path) -> int | None:
-    """The pid in the pid file, if that process is alive and is a moto server."""
+def _our_process(pid_file: Path) -> tuple[int, Engine] | None:
+    """The pid and engine in the pid file, if that process is alive and runs that engine."""
     try:
-        pid = int(pid_file.read_text().strip())
+        pid_text, *rest = pid_file.read_text().split()
+        pid = int(pid_text)
     except (OSError, ValueError):
+        return None
+    named = rest[0] if rest else DEFAULT_ENGINE  # pid files from before engines were named
+    engine = next((known for known in ENGINES if known == named), None)
+    if engine is None:
         return None
     try:
         os.kill(pid, 0)
@@ -77,39 +95,102 @@ def _our_pid(pid_file: Path) -> int | None:
     except PermissionError:
         pass
     cmdline = Path(f"/proc/{pid}/cmdline")
-    if cmdline.exists() and b"moto.server" not in cmdline.read_bytes():
+    if cmdline.exists() and _MARKS[engine] not in cmdline.read_bytes():
         return None  # the pid was reused by another program
-    return pid
+    return pid, engine
 
 
 def status(port: int, state_dir: Path) -> LocalEndpoint:
     """Is our server running on `port`, is something else there, or nothing?"""
     pid_file, log = _files(state_dir, port)
-    pid = _our_pid(pid_file)
-    if pid is not None:
-        return LocalEndpoint(port, "running", pid, log)
+    ours = _our_process(pid_file)
+    if ours is not None:
+        return LocalEndpoint(port, "running", ours[0], log, ours[1])
     return LocalEndpoint(port, "foreign" if answers(port) else "stopped", None, log)
 
 
-def start(port: int, state_dir: Path, timeout: float = 30.0) -> tuple[LocalEndpoint, bool]:
-    """Start the server unless it runs; return its state and whether we started it."""
+def default_jar_dir() -> Path | None:
+    """The folder ./scripts/install-dynamodb-local fills in this checkout, if it exists."""
+    return _INSTALL_CACHE if (_INSTALL_CACHE / JAR).is_file() else None
+
+
+def data_dir(state_dir: Path, port: int) -> Path:
+    """DynamoDB Local's working folder: its database (unless in memory) and metadata file."""
+    return state_dir / f"dynamodb-local-{port}"
+
+
+def dynamodb_local_command(jar_dir: Path | None, port: int, *, in_memory: bool) -> list[str]:
+    """The command that runs DynamoDB Local from `jar_dir` on `port`, in its working folder.
+
+    -sharedDb: one database for every access key and region, as a shared local
+    endpoint should be. Raises a one-line error naming what to install.
+    """
+    if jar_dir is None:
+        raise DdbtoolError(
+            "DynamoDB Local is not installed: run ./scripts/install-dynamodb-local in a checkout of "
+            "ddbtool, or pass --jar-dir DIR (or set DDBTOOL_DYNAMODB_LOCAL_DIR) to a folder holding "
+            f"{JAR} from AWS"
+        )
+    if not (jar_dir / JAR).is_file():
+        raise UsageError(f"no {JAR} in {jar_dir}: pass --jar-dir a folder holding DynamoDB Local's {JAR}")
+    jar_dir = jar_dir.resolve()  # the process runs in its own working folder
+    java = shutil.which("java")
+    if java is None:
+        raise DdbtoolError(
+            "DynamoDB Local needs Java 17 or newer: install a JRE "
+            "(Debian: apt-get install default-jre-headless)"
+        )
+    storage = ["-inMemory"] if in_memory else ["-dbPath", "."]
+    return [
+        java,
+        f"-Djava.library.path={jar_dir / 'DynamoDBLocal_lib'}",
+        "-jar",
+        str(jar_dir / JAR),
+        *storage,
+        "-sharedDb",
+        "-disableTelemetry",
+        "-port",
+        str(port),
+    ]
+
+
+def start(
+    port: int,
+    state_dir: Path,
+    *,
+    engine: Engine = DEFAULT_ENGINE,
+    jar_dir: Path | None = None,
+    in_memory: bool = False,
+    timeout: float = 60.0,
+) -> tuple[LocalEndpoint, bool]:
+    """Start the server unless one runs; return its state and whether we started it.
+
+    moto's data always lives in memory; DynamoDB Local keeps its data in
+    `data_dir(state_dir, port)` unless `in_memory`.
+    """
     current = status(port, state_dir)
     if current.state != "stopped":
         return current, False
-    if importlib.util.find_spec("moto") is None or importlib.util.find_spec("flask") is None:
+    workdir = data_dir(state_dir, port) if engine == "dynamodb-local" else state_dir
+    if engine == "dynamodb-local":
+        command = dynamodb_local_command(jar_dir or default_jar_dir(), port, in_memory=in_memory)
+    elif importlib.util.find_spec("moto") is None or importlib.util.find_spec("flask") is None:
         raise DdbtoolError("the local endpoint needs moto's server: pip install 'ddbtool[local]'")
-    state_dir.mkdir(parents=True, exist_ok=True)
+    else:
+        command = [sys.executable, "-m", "moto.server", "-H", HOST, "-p", str(port)]
+    workdir.mkdir(parents=True, exist_ok=True)
     pid_file, log = _files(state_dir, port)
     with log.open("wb") as log_stream:
         process = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", HOST, "-p", str(port)],
+            command,
+            cwd=workdir,
             stdin=subprocess.DEVNULL,
             stdout=log_stream,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # outlive this command and its terminal
             env={**os.environ, "MOTO_PORT": str(port)},
         )
-    pid_file.write_text(f"{process.pid}\n")
+    pid_file.write_text(f"{process.pid} {engine}\n")
     deadline = time.monotonic() + timeout
     while not answers(port, timeout=0.5):
         if process.poll() is not None or time.monotonic() > deadline:
@@ -119,16 +200,17 @@ def start(port: int, state_dir: Path, timeout: float = 30.0) -> tuple[LocalEndpo
             last = log.read_text(errors="replace").strip().splitlines()[-1:] or ["no output"]
             raise DdbtoolError(f"the local endpoint did not start on port {port}: {last[0]} (log: {log})")
         time.sleep(0.1)
-    return LocalEndpoint(port, "running", process.pid, log), True
+    return LocalEndpoint(port, "running", process.pid, log, engine), True
 
 
 def stop(port: int, state_dir: Path, timeout: float = 10.0) -> LocalEndpoint | None:
     """Stop the server `start` began on `port`; None if there was none."""
     pid_file, log = _files(state_dir, port)
-    pid = _our_pid(pid_file)
+    ours = _our_process(pid_file)
     pid_file.unlink(missing_ok=True)
-    if pid is None:
+    if ours is None:
         return None
+    pid, engine = ours
     os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + timeout
     while _alive(pid):
@@ -136,7 +218,7 @@ def stop(port: int, state_dir: Path, timeout: float = 10.0) -> LocalEndpoint | N
             os.kill(pid, signal.SIGKILL)
             break
         time.sleep(0.1)
-    return LocalEndpoint(port, "stopped", pid, log)
+    return LocalEndpoint(port, "stopped", pid, log, engine)
 
 
 def _alive(pid: int) -> bool:

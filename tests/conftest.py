@@ -2,7 +2,8 @@
 
 Every test runs with fake credentials and no AWS configuration from the machine,
 so nothing can reach AWS. Library tests use moto in-process; end-to-end tests
-run the installed `ddbtool` against a moto server over HTTP (see endpoint).
+run the installed `ddbtool` over HTTP against moto's server and against AWS's
+DynamoDB Local, each test on both (see endpoint).
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ import pytest
 from moto import mock_aws
 from typer.testing import CliRunner
 
+from ddbtool import local
 from ddbtool.cli import app
+from ddbtool.errors import DdbtoolError
 
-from .support import MOTO_URL, ROOT, free_port, wait_until_answers
+from .support import MOTO_URL, ROOT, aws_client, free_port, wait_until_answers
 
 
 @pytest.fixture(autouse=True)
@@ -95,12 +98,72 @@ def moto_server() -> Iterator[str]:
         process.wait(timeout=10)
 
 
-@pytest.fixture
-def endpoint(moto_server: str) -> str:
-    """The moto server's URL, emptied of every table, stream and user pool."""
-    request = urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST")
-    urllib.request.urlopen(request, timeout=10).read()
-    return moto_server
+def _under_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("true", "1")
+
+
+@pytest.fixture(scope="session")
+def dynamodb_local_jar_dir() -> Path:
+    """The folder holding DynamoDBLocal.jar: DDBTOOL_DYNAMODB_LOCAL_DIR, else ./scripts/test's install.
+
+    Without Java or the jar the DynamoDB Local tests skip on a developer's machine;
+    under CI they fail, since CI must run them.
+    """
+    configured = os.environ.get("DDBTOOL_DYNAMODB_LOCAL_DIR")
+    jar_dir = Path(configured) if configured else local.default_jar_dir()
+    try:
+        local.dynamodb_local_command(jar_dir, free_port(), in_memory=True)
+    except DdbtoolError as exc:
+        message = f"DynamoDB Local cannot run ({exc}); ./scripts/install-dynamodb-local installs it"
+        if _under_ci():
+            pytest.fail(message)
+        pytest.skip(message)
+    assert jar_dir is not None
+    return jar_dir
+
+
+@pytest.fixture(scope="session")
+def dynamodb_local(dynamodb_local_jar_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """AWS's DynamoDB Local, in memory with -sharedDb, in its own process, for the whole session."""
+    port = free_port()
+    command = local.dynamodb_local_command(dynamodb_local_jar_dir, port, in_memory=True)
+    process = subprocess.Popen(
+        command,
+        cwd=tmp_path_factory.mktemp("dynamodb-local"),  # it writes dynamodb-local-metadata.json here
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_answers(url, timeout=120)  # a JVM on a busy machine: allow for it
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+ENGINES = ["moto", "dynamodb-local"]
+
+
+@pytest.fixture(params=ENGINES)
+def endpoint(request: pytest.FixtureRequest) -> str:
+    """An empty endpoint URL, once for moto's server and once for DynamoDB Local."""
+    if request.param == "moto":
+        url: str = request.getfixturevalue("moto_server")
+        reset = urllib.request.Request(f"{url}/moto-api/reset", method="POST")
+        urllib.request.urlopen(reset, timeout=10).read()  # every table, stream and user pool
+        return url
+    url = request.getfixturevalue("dynamodb_local")
+    client = aws_client("dynamodb", url)
+    for page in client.get_paginator("list_tables").paginate():
+        for table in page.get("TableNames", []):
+            client.delete_table(TableName=table)
+    return url
 
 
 @pytest.fixture

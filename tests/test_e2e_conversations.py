@@ -1,7 +1,8 @@
 """The access patterns and update-cognito-ids through the installed `ddbtool`, over HTTP.
 
-One moto server serves DynamoDB and Cognito; the DynamoDB target is --endpoint-url
-and Cognito is found through AWS_ENDPOINT_URL_COGNITO_IDP, as a developer would set it.
+The DynamoDB target (moto's server or DynamoDB Local) is --endpoint-url; Cognito is
+always moto's server, found through AWS_ENDPOINT_URL_COGNITO_IDP, as a developer
+would set it.
 """
 
 from __future__ import annotations
@@ -60,8 +61,8 @@ def test_errors_are_one_line_with_their_exit_codes(ddbtool: Any, loaded: str) ->
     assert "Traceback" not in malformed.stderr and "is not a uuid" in malformed.stderr
 
 
-def test_update_cognito_ids_through_the_cognito_variable(ddbtool: Any, loaded: str) -> None:
-    cognito = client("cognito-idp", loaded)
+def test_update_cognito_ids_through_the_cognito_variable(ddbtool: Any, loaded: str, moto_server: str) -> None:
+    cognito = client("cognito-idp", moto_server)
     pool_id = cognito.create_user_pool(PoolName="cruddur")["UserPool"]["Id"]
     for user in USERS:
         cognito.admin_create_user(
@@ -70,7 +71,7 @@ def test_update_cognito_ids_through_the_cognito_variable(ddbtool: Any, loaded: s
             UserAttributes=[{"Name": "preferred_username", "Value": user.handle}],
         )
     cognito.admin_create_user(UserPoolId=pool_id, Username="no-handle")
-    env = {**FAKE_AWS, "AWS_ENDPOINT_URL_COGNITO_IDP": loaded, "AWS_COGNITO_USER_POOL_ID": pool_id}
+    env = {**FAKE_AWS, "AWS_ENDPOINT_URL_COGNITO_IDP": moto_server, "AWS_COGNITO_USER_POOL_ID": pool_id}
 
     first = ddbtool("update-cognito-ids", "--endpoint-url", loaded, "-o", "json", env=env)
     assert first.returncode == 0, first.stderr
@@ -81,7 +82,7 @@ def test_update_cognito_ids_through_the_cognito_variable(ddbtool: Any, loaded: s
         "londo": "updated",
         "no-handle": "skipped",
     }
-    assert f"reading user pool {pool_id} → {loaded}" in first.stderr
+    assert f"reading user pool {pool_id} → {moto_server}" in first.stderr
 
     stored = client("dynamodb", loaded).get_item(
         TableName="cruddur-messages", Key={"pk": {"S": "USER#bayko"}, "sk": {"S": "USER"}}
