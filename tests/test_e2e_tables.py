@@ -61,19 +61,48 @@ def test_local_start_status_stop(ddbtool: Any, tmp_path: Path) -> None:
     try:
         started = ddbtool("local", "start", "--port", port, env=env)
         assert started.returncode == 0, started.stderr
-        assert "running at http://localhost:" in started.stderr and "memory" in started.stderr
+        assert "(moto) running at http://localhost:" in started.stderr and "memory" in started.stderr
 
         again = ddbtool("local", "start", "--port", port, env=env)
         assert "already running" in again.stderr
 
         status = json.loads(ddbtool("local", "status", "--port", port, "-o", "json", env=env).stdout)
-        assert status["state"] == "running" and status["pid"]
+        assert status["state"] == "running" and status["pid"] and status["engine"] == "moto"
 
         loaded = ddbtool("schema-load", "--endpoint-url", f"http://localhost:{port}", env=env)
         assert loaded.returncode == 0, loaded.stderr
     finally:
         stopped = ddbtool("local", "stop", "--port", port, env=env)
-    assert stopped.returncode == 0 and "stopped the local endpoint" in stopped.stderr
+    assert stopped.returncode == 0 and "stopped the local endpoint (moto)" in stopped.stderr
     after = ddbtool("local", "status", "--port", port, env=env)
     assert after.returncode == 1 and "stopped" in after.stdout
     assert "nothing to stop" in ddbtool("local", "stop", "--port", port, env=env).stderr
+
+
+def test_local_dynamodb_local_keeps_its_tables_across_a_restart(
+    ddbtool: Any, tmp_path: Path, dynamodb_local_jar_dir: Path
+) -> None:
+    port = str(free_port())
+    url = f"http://localhost:{port}"
+    env = {"DDBTOOL_STATE_DIR": str(tmp_path), "DDBTOOL_DYNAMODB_LOCAL_DIR": str(dynamodb_local_jar_dir)}
+    start = ("local", "start", "--engine", "dynamodb-local", "--port", port)
+    try:
+        started = ddbtool(*start, env=env)
+        assert started.returncode == 0, started.stderr
+        assert f"(dynamodb-local) running at {url}" in started.stderr
+        assert f"its data is kept in {tmp_path / f'dynamodb-local-{port}'}" in started.stderr
+        status = json.loads(ddbtool("local", "status", "--port", port, "-o", "json", env=env).stdout)
+        assert status["state"] == "running" and status["engine"] == "dynamodb-local"
+        assert ddbtool("schema-load", "--endpoint-url", url, env=env).returncode == 0
+
+        stopped = ddbtool("local", "stop", "--port", port, env=env)
+        assert stopped.returncode == 0 and "stopped the local endpoint (dynamodb-local)" in stopped.stderr
+        assert ddbtool("local", "status", "--port", port, env=env).returncode == 1
+
+        assert ddbtool(*start, env=env).returncode == 0
+        listed = ddbtool("list-tables", "-o", "json", "--endpoint-url", url, env=env)
+        assert json.loads(listed.stdout) == ["cruddur-messages"]
+    finally:
+        ddbtool("local", "stop", "--port", port, env=env)
+    assert not (tmp_path / "dynamodb-local-metadata.json").exists()  # it ran in its own folder
+    assert ddbtool("local", "status", "--port", port, env=env).returncode == 1
