@@ -1,11 +1,14 @@
 """Write many items with BatchWriteItem: 25 a call, retried until every one lands.
 
-DynamoDB may write only part of a batch (UnprocessedItems) or refuse a call when
-it throttles; both are retried with exponential backoff and full jitter. A batch
-gives up after `RetryPolicy.max_stalls` calls in a row that write nothing, and
-the error names every key that was not written. A few batches go in parallel
-(boto3 clients are thread-safe); no two items share a key, so the order in
-which batches land does not change the result.
+DynamoDB may write only part of a batch (UnprocessedItems), refuse a call when
+it throttles, or fail one with a server error, a dropped connection or a time-out
+(after botocore's own retries). All of these are retried with exponential backoff
+and full jitter: a batch of puts is idempotent, so writing an item again whose
+first answer was lost changes nothing. A batch gives up after
+`RetryPolicy.max_stalls` calls in a row that write nothing, and the error names
+how many keys were not written and the first few. A few batches go in parallel
+(boto3 clients are thread-safe); no two items share a key, so the order in which
+batches land does not change the result.
 """
 
 from __future__ import annotations
@@ -16,18 +19,18 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from ddbtool.errors import DdbtoolError
+from ddbtool.errors import DdbtoolError, transient
 from ddbtool.items import from_dynamo, to_dynamo
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 BATCH_SIZE = 25  # BatchWriteItem's limit on requests per call
-THROTTLING = frozenset(
-    {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"}
-)
+INTERRUPTED = "interrupted"
+NOT_ATTEMPTED = "not attempted after an earlier write failed"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -82,30 +85,89 @@ def write_items(
     """
     policy = policy or RetryPolicy()
     _refuse_duplicate_keys(items, key)
-    batches = [
-        [{"PutRequest": {"Item": to_dynamo(item)}} for item in items[start : start + BATCH_SIZE]]
-        for start in range(0, len(items), BATCH_SIZE)
-    ]
-    lock = threading.Lock()
+    batches = [list(items[start : start + BATCH_SIZE]) for start in range(0, len(items), BATCH_SIZE)]
+    written = _serialised(on_progress)
+
+    def write(batch: list[Mapping[str, Any]], stop: threading.Event) -> tuple[list[Mapping[str, Any]], str]:
+        return _write_batch(client, table, batch, policy, written, stop)
+
+    _run_all(table, batches, write, key, concurrency)
+    return len(items)
+
+
+def write_each(
+    table: str,
+    units: Sequence[Sequence[Mapping[str, Any]]],
+    write: Callable[[Sequence[Mapping[str, Any]]], T],
+    key: Sequence[str],
+    *,
+    on_progress: Callable[[int], None] | None = None,
+    concurrency: int = 4,
+    policy: RetryPolicy | None = None,
+) -> list[T]:
+    """Apply `write` to each unit of items (one user, one conversation's group items), a few at once.
+
+    `write` must be idempotent: after throttling, a server error, a dropped
+    connection or a time-out it is called again, with backoff, up to
+    `policy.max_stalls` times in a row. Returns what each call returned, in
+    order; raises UnwrittenItemsError naming the items of every unit not done.
+    """
+    policy = policy or RetryPolicy()
+    written = _serialised(on_progress)
+    results: dict[int, T] = {}
+
+    def attempt(unit: list[Mapping[str, Any]], stop: threading.Event) -> tuple[list[Mapping[str, Any]], str]:
+        for retry in range(1, policy.max_stalls + 1):
+            try:
+                results[id(unit)] = write(unit)
+            except Exception as exc:
+                failure = transient(exc)
+                if failure is None:
+                    raise
+                if retry == policy.max_stalls:
+                    return unit, f"{failure} {retry} times in a row"
+                if stop.is_set():
+                    return unit, INTERRUPTED
+                policy.pause(retry)
+                continue
+            written(len(unit))
+            return [], ""
+        return unit, "no attempt"  # max_stalls < 1
+
+    lists = [list(unit) for unit in units]
+    _run_all(table, lists, attempt, key, concurrency)
+    return [results[id(unit)] for unit in lists]
+
+
+Work = Callable[[list[Mapping[str, Any]], threading.Event], tuple[list[Mapping[str, Any]], str]]
+
+
+def _run_all(
+    table: str, units: list[list[Mapping[str, Any]]], work: Work, key: Sequence[str], concurrency: int
+) -> None:
+    """Run `work(unit, stop)` on every unit, `concurrency` at once; it returns the items left and why.
+
+    After a unit is left unfinished, an error, or Ctrl-C, `stop` is set: calls under
+    way finish, no new one starts. Then UnwrittenItemsError names every item left.
+    """
     stop = threading.Event()
 
-    def written(count: int) -> None:
-        if on_progress and count:
-            with lock:
-                on_progress(count)
-
-    def run(batch: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], str]:
+    def run(unit: list[Mapping[str, Any]]) -> tuple[list[Mapping[str, Any]], str]:
         if stop.is_set():
-            return batch, "not attempted after an earlier batch failed"
-        left, reason = _write_batch(client, table, batch, policy, written)
+            return unit, NOT_ATTEMPTED
+        try:
+            left, reason = work(unit, stop)
+        except BaseException:
+            stop.set()
+            raise
         if left:
             stop.set()
         return left, reason
 
-    unwritten: list[dict[str, Any]] = []
+    unwritten: list[Mapping[str, Any]] = []
     reasons: list[str] = []
     with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="ddbtool-write") as pool:
-        futures = [pool.submit(run, batch) for batch in batches]
+        futures = [pool.submit(run, unit) for unit in units]
         try:
             for future in as_completed(futures):
                 left, reason = future.result()
@@ -116,31 +178,45 @@ def write_items(
             stop.set()
             raise
     if unwritten:
-        keys = [{name: request["PutRequest"]["Item"][name] for name in key} for request in unwritten]
-        raise UnwrittenItemsError(table, [from_dynamo(k) for k in keys], reasons[0])
-    return len(items)
+        first = next((r for r in reasons if r != NOT_ATTEMPTED), reasons[0])
+        raise UnwrittenItemsError(table, [{name: item[name] for name in key} for item in unwritten], first)
+
+
+def _serialised(on_progress: Callable[[int], None] | None) -> Callable[[int], None]:
+    """`on_progress`, called one call at a time from worker threads, and never with 0."""
+    lock = threading.Lock()
+
+    def written(count: int) -> None:
+        if on_progress and count:
+            with lock:
+                on_progress(count)
+
+    return written
 
 
 def _write_batch(
     client: DynamoDBClient,
     table: str,
-    requests: list[dict[str, Any]],
+    items: list[Mapping[str, Any]],
     policy: RetryPolicy,
     written: Callable[[int], None],
-) -> tuple[list[dict[str, Any]], str]:
-    """Write one batch until done; return what is left (empty when done) and why."""
-    from botocore.exceptions import ClientError
+    stop: threading.Event,
+) -> tuple[list[Mapping[str, Any]], str]:
+    """Write one batch until done; return the items left (none when done) and why.
 
-    pending = requests
+    Stops early, with what is left, once `stop` is set (another batch failed, or
+    the user pressed Ctrl-C): a call under way is finished, none is started.
+    """
+    pending: list[dict[str, Any]] = [{"PutRequest": {"Item": to_dynamo(item)}} for item in items]
     retries = stalls = 0
     while True:
         try:
             response = client.batch_write_item(RequestItems={table: pending})  # type: ignore[dict-item]
-        except ClientError as exc:
-            code = exc.response.get("Error", {}).get("Code", "")
-            if code not in THROTTLING:
+        except Exception as exc:
+            failure = transient(exc)
+            if failure is None:
                 raise
-            left, reason = pending, f"{code} {stalls + 1} times in a row"
+            left, reason = pending, f"{failure} {stalls + 1} times in a row"
         else:
             left = list(response.get("UnprocessedItems", {}).get(table, []))  # type: ignore[arg-type]
             reason = f"still unprocessed after {stalls + 1} tries in a row"
@@ -148,8 +224,9 @@ def _write_batch(
         if not left:
             return [], ""
         stalls = stalls + 1 if len(left) == len(pending) else 0
-        if stalls >= policy.max_stalls:
-            return left, reason
+        if stalls >= policy.max_stalls or stop.is_set():
+            plain: list[Mapping[str, Any]] = [from_dynamo(r["PutRequest"]["Item"]) for r in left]
+            return plain, reason if stalls >= policy.max_stalls else INTERRUPTED
         retries += 1
         policy.pause(retries)
         pending = left

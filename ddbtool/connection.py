@@ -31,6 +31,25 @@ def user_agent() -> str:
     return f"ddbtool/{__version__}"
 
 
+def is_loopback_url(url: str) -> bool:
+    """Whether a URL names this machine; any other host may hold someone's data."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return False
+    if host is None:
+        return False
+    if host == "localhost" or host.endswith(".localhost"):  # RFC 6761: always loopback
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 @dataclass(frozen=True)
 class Target:
     """The connection options of one command invocation."""
@@ -63,6 +82,11 @@ class Connection:
     def is_local(self) -> bool:
         """True unless the target is AWS itself."""
         return self.endpoint_url is not None
+
+    @property
+    def is_loopback(self) -> bool:
+        """True when calls stay on this machine: 127.0.0.0/8, ::1 or localhost."""
+        return self.endpoint_url is not None and is_loopback_url(self.endpoint_url)
 
     @property
     def endpoint_url(self) -> str | None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 
 
 class DdbtoolError(Exception):
@@ -51,6 +52,24 @@ class InputFileError(UsageError):
 
     def lines(self) -> list[str]:
         return [str(p) for p in self.problems]
+
+
+class Interrupted(DdbtoolError):
+    """Ctrl-C during work that writes: says what was done and how to finish it."""
+
+    exit_code = EXIT_INTERRUPTED
+
+
+class IncompleteOutputError(DdbtoolError):
+    """A failure after part of the output was written: the cause, then what that means."""
+
+    def __init__(self, cause: DdbtoolError, note: str) -> None:
+        self.cause, self.note = cause, note
+        self.exit_code = cause.exit_code
+        super().__init__(f"{cause}; {note}")
+
+    def lines(self) -> list[str]:
+        return [*self.cause.lines(), self.note]
 
 
 class NotFoundError(DdbtoolError):
@@ -114,4 +133,32 @@ def from_botocore(exc: BaseException) -> DdbtoolError | None:
         return UsageError(f"{exc}: pass an existing --profile, or check ~/.aws/config")
     if isinstance(exc, bce.BotoCoreError):
         return DdbtoolError(str(exc))
+    return None
+
+
+THROTTLING = frozenset(
+    {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"}
+)
+
+
+def transient(exc: BaseException) -> str | None:
+    """Why a failed call is worth trying again (throttling, a 5xx, a dropped connection
+    or a time-out), or None when trying again cannot help.
+
+    After such a failure a write may or may not have been applied: the answer can be
+    lost after DynamoDB acted on the request. Retrying is safe only for writes that
+    are idempotent or that recognise their own earlier attempt.
+    """
+    if "botocore.exceptions" not in sys.modules:
+        return None
+    from botocore import exceptions as bce
+
+    if isinstance(exc, bce.ClientError):
+        code = exc.response.get("Error", {}).get("Code", "")
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+        if code in THROTTLING or status >= 500:
+            return code or f"HTTP {status}"
+        return None
+    if isinstance(exc, (bce.HTTPClientError, bce.ConnectionError)):
+        return type(exc).__name__
     return None

@@ -4,7 +4,13 @@ For every new message item, the conversation's group items (found through the
 sparse `message-group-sk-index`) move to the message: new `sk`, new `message`.
 `sk` is a key, so a move is a delete and a put in one transaction, guarded so
 that a replayed or out-of-order message never moves a group backwards and a
-move that races another is retried against fresh data.
+move that races another is retried against fresh data. Each transaction carries
+a ClientRequestToken made from its own content: when its answer is lost and it
+is sent again (by botocore, or by a second run within DynamoDB's ten minutes),
+DynamoDB applies it once.
+
+Seeding converges through the same move (`converge_groups`): a re-seed never
+adds a second group item beside one the stream moved on, and never moves one back.
 
 This module imports only boto3-level code, so the Lambda entry point
 (`ddbtool.lambdas.message_stream`) can use it without the command line's
@@ -13,7 +19,9 @@ dependencies.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import json
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -57,12 +65,45 @@ def move_groups_to(client: DynamoDBClient, table: str, message: Mapping[str, Any
     group_uuid = str(message["pk"]).removeprefix(MESSAGE_PREFIX)
     groups = conversation_groups(client, table, group_uuid)
     moves = []
+    latest = {"sk": message["sk"], "message": message["message"]}
     for owner_pk in {group["pk"] for group in groups}:
         current = [g for g in groups if g["pk"] == owner_pk]
-        move = _move_owner_group(client, table, owner_pk, current, group_uuid, message)
+        move = _move_owner_group(client, table, owner_pk, current, group_uuid, latest)
         if move is not None:
             moves.append(move)
     return sorted(moves, key=lambda m: m.owner_pk)
+
+
+def converge_groups(client: DynamoDBClient, table: str, wanted: Sequence[Mapping[str, Any]]) -> int:
+    """Give one conversation exactly one group item per participant, at `wanted` or newer.
+
+    `wanted` are a seed's group items of one conversation, at its last message. An
+    owner with none gets its item; one behind it is moved to it (the pattern E
+    move); one at a newer message (moved there by the stream) stays where it is;
+    older duplicates beside an owner's newest item are deleted. Idempotent.
+    Returns how many owners kept a newer group item than the seed's.
+    """
+    group_uuid = str(wanted[0]["message_group_uuid"])
+    # The index is read eventually consistently: right after a move it can show the
+    # old item, and then the move's own condition (the old item exists) fails and
+    # _move_owner_group reads again.
+    groups = conversation_groups(client, table, group_uuid)
+    kept_newer = 0
+    for item in wanted:
+        current = [g for g in groups if g["pk"] == item["pk"]]
+        newest = max(current, key=lambda g: str(g["sk"]), default=None)
+        if newest is None or newest["sk"] == item["sk"]:
+            if newest != item:
+                client.put_item(TableName=table, Item=to_dynamo(item))
+        elif newest["sk"] < item["sk"]:
+            _move_owner_group(client, table, str(item["pk"]), [newest], group_uuid, item)
+        else:
+            kept_newer += 1
+        for stale in current:
+            if stale is not newest:
+                key = {"pk": stale["pk"], "sk": stale["sk"]}
+                client.delete_item(TableName=table, Key=to_dynamo(key))
+    return kept_newer
 
 
 def _move_owner_group(
@@ -71,44 +112,59 @@ def _move_owner_group(
     owner_pk: str,
     current: list[dict[str, Any]],
     group_uuid: str,
-    message: Mapping[str, Any],
+    target: Mapping[str, Any],
 ) -> GroupMove | None:
-    """Move one owner's group item, reading it again only after a move was cancelled."""
+    """Move one owner's newest group item to `target` (its new `sk` and `message`, maybe more).
+
+    It reads the groups again only after a move was cancelled.
+    """
     for _ in range(MOVE_ATTEMPTS):
-        if not current or max(g["sk"] for g in current) >= message["sk"]:
+        if not current or max(g["sk"] for g in current) >= target["sk"]:
             return None  # gone, or already at this message or a newer one: never backwards
         group = max(current, key=lambda g: g["sk"])
-        moved = {**group, "sk": message["sk"], "message": message["message"]}
+        moved = {**group, **target}
+        transaction: list[dict[str, Any]] = [
+            {
+                "Delete": {
+                    "TableName": table,
+                    "Key": to_dynamo({"pk": group["pk"], "sk": group["sk"]}),
+                    "ConditionExpression": "attribute_exists(#pk)",
+                    "ExpressionAttributeNames": {"#pk": "pk"},
+                }
+            },
+            {
+                "Put": {
+                    "TableName": table,
+                    "Item": to_dynamo(moved),
+                    "ConditionExpression": "attribute_not_exists(#pk)",
+                    "ExpressionAttributeNames": {"#pk": "pk"},
+                }
+            },
+        ]
         try:
             client.transact_write_items(
-                TransactItems=[
-                    {
-                        "Delete": {
-                            "TableName": table,
-                            "Key": to_dynamo({"pk": group["pk"], "sk": group["sk"]}),
-                            "ConditionExpression": "attribute_exists(#pk)",
-                            "ExpressionAttributeNames": {"#pk": "pk"},
-                        }
-                    },
-                    {
-                        "Put": {
-                            "TableName": table,
-                            "Item": to_dynamo(moved),
-                            "ConditionExpression": "attribute_not_exists(#pk)",
-                            "ExpressionAttributeNames": {"#pk": "pk"},
-                        }
-                    },
-                ]
+                TransactItems=transaction,  # type: ignore[arg-type]
+                ClientRequestToken=request_token(transaction),
             )
         except client.exceptions.TransactionCanceledException:
-            # Someone moved it first, or the index was behind: read it again.
+            # Someone moved it first, the index was behind, or this very move was applied
+            # and its answer lost (an endpoint without request tokens): read it again.
             current = [g for g in conversation_groups(client, table, group_uuid) if g["pk"] == owner_pk]
             continue
-        return GroupMove(owner_pk, group_uuid, group["sk"], message["sk"], message["message"])
+        return GroupMove(owner_pk, group_uuid, group["sk"], moved["sk"], moved["message"])
     raise DdbtoolError(
-        f"could not move group {owner_pk} of conversation {group_uuid} to message {message['sk']} "
+        f"could not move group {owner_pk} of conversation {group_uuid} to message {target['sk']} "
         f"after {MOVE_ATTEMPTS} attempts; run stream-sync again"
     )
+
+
+def request_token(transaction: Sequence[Mapping[str, Any]]) -> str:
+    """A ClientRequestToken (at most 36 characters) that names this exact transaction.
+
+    The same writes give the same token, so a resent transaction is applied once;
+    different writes never share one (DynamoDB refuses a token reused for others).
+    """
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, json.dumps(transaction, sort_keys=True)))
 
 
 def newest_messages(records: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:

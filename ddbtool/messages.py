@@ -1,14 +1,26 @@
-"""Patterns C and D: a new message in an existing conversation, or one that starts one."""
+"""Patterns C and D: a new message in an existing conversation, or one that starts one.
+
+Each write may be sent more than once: botocore sends a request again when its
+answer is lost (a dropped connection, a time-out, a 5xx), though DynamoDB may
+have applied it. Neither write can double: the message put is conditional and,
+when its condition fails, reads the item back and recognises its own write by
+the message uuid it generated; the new-conversation transaction carries a
+ClientRequestToken, and when an endpoint ignores the token it is recognised the
+same way. If no answer comes at all, the error says that the message may have
+been stored and how to check before sending it again.
+"""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Literal
 
-from ddbtool.errors import DdbtoolError, NotFoundError, UsageError
-from ddbtool.groups import GroupMove, conversation_groups, move_groups_to
+from ddbtool.errors import DdbtoolError, NotFoundError, UsageError, transient
+from ddbtool.groups import GroupMove, conversation_groups, move_groups_to, request_token
 from ddbtool.items import to_dynamo
 from ddbtool.model import GROUP_PREFIX, User, group_item, message_item
 from ddbtool.patterns import list_conversations, require_uuid
@@ -105,12 +117,20 @@ def _add_message(
             f"{sender.handle} is not part of conversation {group_uuid}; refusing to post there"
         )
     message = message_item(group_uuid, str(uuid.uuid4()), sender, text, at)
-    client.put_item(
-        TableName=table,
-        Item=to_dynamo(message),
-        ConditionExpression="attribute_not_exists(#pk)",  # never overwrite a message
-        ExpressionAttributeNames={"#pk": "pk"},
-    )
+    with _unsure_if_stored(f"`ddbtool get-conversation {group_uuid} --limit 5`"):
+        try:
+            client.put_item(
+                TableName=table,
+                Item=to_dynamo(message),
+                ConditionExpression="attribute_not_exists(#pk)",  # never overwrite a message
+                ExpressionAttributeNames={"#pk": "pk"},
+            )
+        except client.exceptions.ConditionalCheckFailedException:
+            if not _is_stored(client, table, message):
+                raise DdbtoolError(
+                    f"another message in {group_uuid} has the same time, {message['sk']}; "
+                    "nothing was written: send it again"
+                ) from None
     if has_stream:
         return SentMessage(message, group_uuid, started=False, groups="stream")
     moves = move_groups_to(client, table, message)
@@ -128,24 +148,54 @@ def _start_conversation(
         group_item(recipient, sender, group_uuid, text, at),
         message,
     ]
-    try:
-        client.transact_write_items(
-            TransactItems=[
-                {
-                    "Put": {
-                        "TableName": table,
-                        "Item": to_dynamo(item),
-                        "ConditionExpression": "attribute_not_exists(#pk)",
-                        "ExpressionAttributeNames": {"#pk": "pk"},
-                    }
-                }
-                for item in items
-            ]
-        )
-    except client.exceptions.TransactionCanceledException as exc:
-        reasons = [r.get("Code", "None") for r in exc.response.get("CancellationReasons", [])]
-        raise DdbtoolError(
-            f"the new conversation was not started, nothing was written (TransactionCanceled: {reasons}); "
-            "try again"
-        ) from None
+    transaction: list[dict[str, Any]] = [
+        {
+            "Put": {
+                "TableName": table,
+                "Item": to_dynamo(item),
+                "ConditionExpression": "attribute_not_exists(#pk)",
+                "ExpressionAttributeNames": {"#pk": "pk"},
+            }
+        }
+        for item in items
+    ]
+    with _unsure_if_stored(f"`ddbtool list-conversations {sender.handle}`"):
+        try:
+            client.transact_write_items(
+                TransactItems=transaction,  # type: ignore[arg-type]
+                ClientRequestToken=request_token(transaction),
+            )
+        except client.exceptions.TransactionCanceledException as exc:
+            if not _is_stored(client, table, message):
+                reasons = [r.get("Code", "None") for r in exc.response.get("CancellationReasons", [])]
+                raise DdbtoolError(
+                    "the new conversation was not started, nothing was written "
+                    f"(TransactionCanceled: {reasons}); try again"
+                ) from None
     return SentMessage(message, group_uuid, started=True, groups="written")
+
+
+def _is_stored(client: DynamoDBClient, table: str, message: Mapping[str, Any]) -> bool:
+    """Whether this very message (by its uuid, which no other write shares) is in the table.
+
+    Asked when a conditional write failed: the condition fails on our own write when
+    botocore sent the request again after its first answer was lost.
+    """
+    key = {"pk": message["pk"], "sk": message["sk"]}
+    found = client.get_item(TableName=table, Key=to_dynamo(key), ConsistentRead=True).get("Item")
+    return found is not None and found.get("message_uuid") == {"S": message["message_uuid"]}
+
+
+@contextmanager
+def _unsure_if_stored(check: str) -> Iterator[None]:
+    """Turn a write that got no answer, even after botocore's retries, into a line saying so."""
+    try:
+        yield
+    except Exception as exc:
+        failure = transient(exc)
+        if failure is None:
+            raise
+        raise DdbtoolError(
+            f"no answer to the write ({failure}), so the message may or may not be stored: "
+            f"check with {check} before sending it again"
+        ) from exc

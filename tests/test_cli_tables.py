@@ -83,13 +83,13 @@ def test_describe_missing_table_is_exit_1(cli: Any) -> None:
 
 def test_delete_table(cli: Any) -> None:
     cli("schema-load")
-    result = cli("delete-table")
+    result = cli("delete-table", "--yes")
     assert result.exit_code == 0, result.stderr
     assert "deleted cruddur-messages" in result.stderr
     assert json.loads(cli("list-tables", "-o", "json").stdout) == []
-    missing = cli("delete-table", "cruddur-messages")
+    missing = cli("delete-table", "cruddur-messages", "--yes")
     assert missing.exit_code == 1 and "--if-exists" in missing.stderr
-    assert cli("delete-table", "cruddur-messages", "--if-exists").exit_code == 0
+    assert cli("delete-table", "cruddur-messages", "--if-exists", "--yes").exit_code == 0
 
 
 def test_delete_against_prod_without_terminal_needs_yes(cli: Any) -> None:
@@ -101,6 +101,17 @@ def test_delete_against_prod_without_terminal_needs_yes(cli: Any) -> None:
     confirmed = cli("delete-table", "--prod", "--region", "us-east-1", "--yes", target=False)
     assert confirmed.exit_code == 0
     assert json.loads(cli("list-tables", "-o", "json").stdout) == []
+
+
+def test_delete_against_an_endpoint_elsewhere_without_terminal_needs_yes(cli: Any) -> None:
+    cli("schema-load")
+    refused = cli("delete-table")  # the in-process endpoint is https://dynamodb.us-east-1...
+    assert refused.exit_code == 2
+    assert refused.stderr == (
+        "error: refusing to go on without a terminal against https://dynamodb.us-east-1.amazonaws.com: "
+        "Delete cruddur-messages? Every item in them is lost. Pass --yes to confirm.\n"
+    )
+    assert json.loads(cli("list-tables", "-o", "json").stdout) == ["cruddur-messages"]
 
 
 def test_prod_and_endpoint_together_is_a_usage_error(cli: Any) -> None:

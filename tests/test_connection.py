@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from ddbtool.connection import LOCAL_CREDENTIALS, LOCAL_ENDPOINT, Connection, Target
+from ddbtool.connection import LOCAL_CREDENTIALS, LOCAL_ENDPOINT, Connection, Target, is_loopback_url
 from ddbtool.errors import UsageError
 
 
@@ -72,3 +72,22 @@ def test_local_target_needs_no_aws_setup(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_local_target_keeps_configured_credentials_and_region() -> None:
     credential = signed_credential(Connection(Target(region="eu-central-1")).dynamodb())
     assert credential.startswith("testing/") and "/eu-central-1/" in credential
+
+
+@pytest.mark.parametrize(
+    ("url", "loopback"),
+    [
+        ("http://localhost:8000", True),
+        ("http://127.0.0.1:8000", True),
+        ("http://127.8.9.10", True),
+        ("http://[::1]:8000", True),
+        ("http://api.localhost:4566", True),
+        ("https://localhost.example.com", False),
+        ("https://dynamodb.us-east-1.amazonaws.com", False),
+        ("http://10.0.0.5:8000", False),
+        ("http://[::2]:8000", False),
+        ("https://128.0.0.1", False),
+    ],
+)
+def test_only_this_machine_is_loopback(url: str, loopback: bool) -> None:
+    assert is_loopback_url(url) is loopback

@@ -194,16 +194,21 @@ def announce(connection: Connection, action: str) -> None:
 
 
 def confirm(connection: Connection, question: str, *, yes: bool) -> None:
-    """Ask on a terminal; without one, refuse destructive work on AWS unless --yes."""
+    """Ask on a terminal; without one, refuse destructive work unless --yes or the target is loopback.
+
+    Any endpoint but this machine's (a shared DynamoDB Local, LocalStack behind
+    https) may hold someone's data, so only loopback goes without asking.
+    """
     if yes:
         return
     if sys.stdin.isatty():
         if not typer.confirm(f"{question} ({connection.describe()})", default=False, err=True):
             raise DdbtoolError("cancelled; nothing was changed")
         return
-    if not connection.is_local:
+    if not connection.is_loopback:
+        where = connection.endpoint_url or "AWS"
         raise UsageError(
-            f"refusing to go on without a terminal against AWS: {question} Pass --yes to confirm."
+            f"refusing to go on without a terminal against {where}: {question} Pass --yes to confirm."
         )
 
 

@@ -27,6 +27,7 @@ from ddbtool.cli.app import (
     with_connection,
 )
 from ddbtool.connection import Connection
+from ddbtool.errors import DdbtoolError, IncompleteOutputError, Interrupted, from_botocore
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -68,8 +69,8 @@ def seed(
       ddbtool seed seeds/cruddur.yaml --dry-run
       ddbtool seed --prod --region us-east-1 --output json
     """
-    from ddbtool.batch import write_items
     from ddbtool.seedfile import load_seeds
+    from ddbtool.seeding import write_seed
     from ddbtool.tables import require_table
 
     paths = files_or_folder(files, SEEDS, "seed files")
@@ -77,21 +78,26 @@ def seed(
     plan = load_seeds(paths, _key_lookup(client))
     tables = plan.tables()
     seconds = None
+    kept_newer = 0
     if not dry_run:
         announce(connection, f"seeding {', '.join(tables)}")
         for table in tables:
             require_table(client, table)
         started = time.perf_counter()
+        done = [0]
         with render.progress(len(plan.items), "seeding") as advance:
-            for table in tables:
-                write_items(
-                    client,
-                    table,
-                    plan.for_table(table),
-                    plan.keys[table].names,
-                    on_progress=advance,
-                    concurrency=concurrency,
-                )
+
+            def landed(count: int) -> None:
+                done[0] += count
+                advance(count)
+
+            try:
+                kept_newer = write_seed(client, plan, on_progress=landed, concurrency=concurrency).kept_newer
+            except KeyboardInterrupt:
+                raise Interrupted(
+                    f"interrupted: {done[0]} of {len(plan.items)} items written; "
+                    "run the same command again to complete it (seeding is idempotent)"
+                ) from None
         seconds = time.perf_counter() - started
     counts = plan.counts()
     total = len(plan.items)
@@ -113,6 +119,10 @@ def seed(
         render.info(f"dry run: {total} items in {len(paths)} files are valid; nothing was written")
     else:
         render.success(f"wrote {total} items to {', '.join(tables)} in {seconds:.2f} s ({rate} items/s)")
+        if kept_newer:
+            render.info(
+                f"{kept_newer} group items were already at a newer message than the seed's and kept it"
+            )
 
 
 def _key_lookup(client: DynamoDBClient) -> KeyLookup:
@@ -181,14 +191,33 @@ def scan(
         limit=limit,
         page_size=page_size,
     )
-    if output is Dump.json:
-        count = render.print_json_stream(found.items)
-    elif output is Dump.jsonl:
-        count = render.print_jsonl(found.items)
-    elif output is Dump.csv:
-        count = _print_csv(found.items, found.key)
-    else:
-        count = _print_tables(found.items, found.key)
+    read = [0]
+
+    def counted() -> Iterator[dict[str, Any]]:
+        for item in found.items:
+            read[0] += 1
+            yield item
+
+    items = counted()
+    incomplete = (
+        f"the output is incomplete: the scan stopped after {{}} items; run it again for all of {found.table}"
+    )
+    try:
+        if output is Dump.json:
+            count = render.print_json_stream(items)
+        elif output is Dump.jsonl:
+            count = render.print_jsonl(items)
+        elif output is Dump.csv:
+            count = _print_csv(items, found.key)
+        else:
+            count = _print_tables(items, found.key)
+    except KeyboardInterrupt:
+        raise Interrupted(f"interrupted; {incomplete.format(read[0])}") from None
+    except Exception as exc:
+        cause = exc if isinstance(exc, DdbtoolError) else from_botocore(exc)
+        if cause is None:
+            raise
+        raise IncompleteOutputError(cause, incomplete.format(read[0])) from exc
     source = f"{found.table} index {index}" if index else found.table
     render.info(f"{count} items from {source}")
 
