@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 from botocore.awsrequest import AWSResponse
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, ConnectionClosedError, ReadTimeoutError
 
-from ddbtool.batch import BATCH_SIZE, RetryPolicy, UnwrittenItemsError, write_items
+from ddbtool.batch import BATCH_SIZE, RetryPolicy, UnwrittenItemsError, write_each, write_items
 from ddbtool.errors import DdbtoolError
 from ddbtool.items import from_dynamo
 from ddbtool.schema import KeySchema, TableSpec
@@ -84,20 +84,6 @@ def test_batches_of_25_with_distinct_keys_and_every_item_lands(client: Any) -> N
     assert stored(client) == items(60)
 
 
-def test_throttling_is_retried_with_growing_backoff(client: Any) -> None:
-    codes = ["ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"]
-
-    def throttle(call: int, **_: Any) -> Any:
-        return error_response(codes[call - 1]) if call <= len(codes) else None
-
-    calls = on_batch_write(client, "before-call", throttle)
-    sleeps = Sleeps()
-    write_items(client, TABLE, items(20), KEY, concurrency=1, policy=policy(sleeps, base_seconds=0.1))
-    assert len(calls) == 4
-    assert sleeps.pauses == [0.1, 0.2, 0.4]
-    assert stored(client) == items(20)
-
-
 def test_unprocessed_items_are_retried_until_every_item_lands(client: Any) -> None:
     held_back: list[Any] = []
 
@@ -156,6 +142,86 @@ def test_after_the_bound_the_error_names_every_unwritten_key(client: Any) -> Non
     )
     assert "and 25 more; run the command again" in str(error)
     assert stored(client) == []
+
+
+def server_error() -> tuple[AWSResponse, dict[str, Any]]:
+    http = AWSResponse("https://dynamodb.us-east-1.amazonaws.com/", 500, {}, None)
+    return http, {
+        "Error": {"Code": "InternalServerError", "Message": "injected"},
+        "ResponseMetadata": {"HTTPStatusCode": 500},
+    }
+
+
+def failing(failure: Exception) -> Callable[[], Any]:
+    def fail() -> Any:
+        raise failure
+
+    return fail
+
+
+THROTTLED = [
+    lambda: error_response("ProvisionedThroughputExceededException"),
+    lambda: error_response("ThrottlingException"),
+    lambda: error_response("RequestLimitExceeded"),
+]
+TRANSIENT = [
+    server_error,
+    failing(ConnectionClosedError(endpoint_url="http://127.0.0.1:1")),
+    failing(ReadTimeoutError(endpoint_url="http://127.0.0.1:1")),
+]
+
+
+@pytest.mark.parametrize("faults", [THROTTLED, TRANSIENT], ids=["throttling", "5xx-reset-timeout"])
+def test_throttling_server_errors_resets_and_time_outs_are_retried_with_growing_backoff(
+    client: Any, faults: list[Callable[[], Any]]
+) -> None:
+    def inject(call: int, **_: Any) -> Any:
+        return faults[call - 1]() if call <= len(faults) else None
+
+    calls = on_batch_write(client, "before-call", inject)
+    sleeps = Sleeps()
+    write_items(client, TABLE, items(20), KEY, concurrency=1, policy=policy(sleeps, base_seconds=0.1))
+    assert len(calls) == 4
+    assert sleeps.pauses == [0.1, 0.2, 0.4]
+    assert stored(client) == items(20)
+
+
+def test_server_errors_at_the_bound_say_how_many_items_and_which(client: Any) -> None:
+    on_batch_write(client, "before-call", lambda call, **_: server_error())
+    with pytest.raises(UnwrittenItemsError) as caught:
+        write_items(client, TABLE, items(60), KEY, concurrency=2, policy=policy(Sleeps(), max_stalls=3))
+    assert str(caught.value).startswith(
+        "60 items were not written to batch-test (InternalServerError 3 times in a row): pk='P#"
+    )
+    assert "and 55 more; run the command again" in str(caught.value)
+
+
+def test_each_unit_is_retried_and_the_ones_left_are_named(client: Any) -> None:
+    attempts: list[str] = []
+
+    def write(unit: Any) -> str:
+        attempts.append(unit[0]["sk"])
+        if unit[0]["sk"] == "00001":
+            raise ConnectionClosedError(endpoint_url="http://127.0.0.1:1")
+        if attempts.count(unit[0]["sk"]) == 1:
+            raise ReadTimeoutError(endpoint_url="http://127.0.0.1:1")
+        return str(unit[0]["sk"])
+
+    progress: list[int] = []
+    units = [[item] for item in items(3)]
+    with pytest.raises(UnwrittenItemsError) as caught:
+        write_each(TABLE, units, write, KEY, concurrency=1, policy=policy(Sleeps(), max_stalls=4))
+    assert attempts.count("00001") == 4
+    assert caught.value.keys == [{"pk": "P#1", "sk": "00001"}, {"pk": "P#2", "sk": "00002"}]
+    assert "(ConnectionClosedError 4 times in a row)" in str(caught.value)
+
+    assert write_each(
+        TABLE, units[::2], write, KEY, on_progress=progress.append, policy=policy(Sleeps())
+    ) == [
+        "00000",
+        "00002",
+    ]
+    assert progress == [1, 1]
 
 
 def test_other_errors_are_not_retried(client: Any) -> None:
