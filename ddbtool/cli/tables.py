@@ -95,8 +95,8 @@ def delete_table(
 ) -> None:
     """Delete tables and wait until they are gone.
 
-    Asks first on a terminal. Against --prod with no terminal it refuses unless
-    --yes is given.
+    Asks first on a terminal. With no terminal it refuses unless --yes is given,
+    except on a loopback endpoint (localhost, 127.0.0.0/8, ::1).
 
     Examples:
 
