@@ -105,6 +105,21 @@ class Connection:
         profile = f", profile {self.target.profile}" if self.target.profile else ""
         return f"AWS, region {self.region or '(none)'}{profile}"
 
+    def separate_databases_note(self) -> str | None:
+        """Why a local endpoint may show no tables (the classic "my tables are missing").
+
+        None for AWS itself. DynamoDB Local without -sharedDb keeps one database per
+        access key id and region, so tables made with other credentials are elsewhere.
+        """
+        if not self.is_local:
+            return None
+        credentials = self._resolve().get_credentials()
+        key = credentials.access_key if credentials else "(none)"
+        return (
+            "DynamoDB Local keeps one database per access key and region unless started with "
+            f"-sharedDb: this used access key id {key} and region {self.region}"
+        )
+
     def dynamodb(self) -> DynamoDBClient:
         """The DynamoDB client for this target."""
         return self.client("dynamodb")  # type: ignore[no-any-return]

@@ -76,6 +76,14 @@ class NotFoundError(DdbtoolError):
     """A table, item or user that the command needs does not exist."""
 
 
+class MissingTableError(NotFoundError):
+    """A table (or its stream) the command needs is not at the target."""
+
+    def with_note(self, note: str) -> MissingTableError:
+        """The same error with a note on why the table may be missing, on the same line."""
+        return MissingTableError(f"{self} ({note})")
+
+
 class EndpointUnreachableError(DdbtoolError):
     """Nothing answers at the endpoint."""
 
@@ -110,7 +118,7 @@ def from_botocore(exc: BaseException) -> DdbtoolError | None:
         error = exc.response.get("Error", {})
         code, message = error.get("Code", "Unknown"), error.get("Message", str(exc))
         if code == "ResourceNotFoundException":
-            return NotFoundError(
+            return MissingTableError(
                 f"{message} ({exc.operation_name}): check --table and the target, "
                 "or create the table with `ddbtool schema-load`"
             )

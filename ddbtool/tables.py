@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from ddbtool.errors import AwsError, NotFoundError
+from ddbtool.errors import AwsError, MissingTableError
 from ddbtool.schema import TableSpec, differences
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ def delete_table(client: DynamoDBClient, table: str, *, if_exists: bool = False)
     except client.exceptions.ResourceNotFoundException:
         if if_exists:
             return False
-        raise NotFoundError(
+        raise MissingTableError(
             f"table {table!r} does not exist; pass --if-exists to ignore missing tables"
         ) from None
     except client.exceptions.ClientError as exc:
@@ -96,10 +96,10 @@ def list_tables(client: DynamoDBClient) -> list[str]:
 
 
 def require_table(client: DynamoDBClient, table: str) -> dict[str, Any]:
-    """DescribeTable's `Table`, or NotFoundError suggesting schema-load."""
+    """DescribeTable's `Table`, or MissingTableError suggesting schema-load."""
     found = describe(client, table)
     if found is None:
-        raise NotFoundError(f"table {table!r} does not exist here; create it with `ddbtool schema-load`")
+        raise MissingTableError(f"table {table!r} does not exist here; create it with `ddbtool schema-load`")
     return found
 
 

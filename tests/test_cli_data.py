@@ -74,8 +74,9 @@ def test_seed_into_a_missing_table_suggests_schema_load(cli: Any) -> None:
     result = cli("seed")
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert result.stderr.strip().endswith(
-        "error: table 'cruddur-messages' does not exist here; create it with `ddbtool schema-load`"
+    assert result.stderr.splitlines()[-1].startswith(
+        "error: table 'cruddur-messages' does not exist here; create it with `ddbtool schema-load` "
+        "(DynamoDB Local keeps one database per access key and region"
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -73,12 +74,30 @@ def test_list_and_describe(cli: Any) -> None:
     assert "message-group-sk-index" in pretty.stdout and "PROVISIONED (read 5, write 5)" in pretty.stdout
 
 
+SEPARATE_DATABASES = (
+    "DynamoDB Local keeps one database per access key and region unless started with -sharedDb: "
+    "this used access key id {key} and region us-east-1"
+)
+
+
 def test_describe_missing_table_is_exit_1(cli: Any) -> None:
     result = cli("describe-table", "ghost")
     assert result.exit_code == 1
+    note = SEPARATE_DATABASES.format(key=os.environ["AWS_ACCESS_KEY_ID"])
     assert result.stderr.strip() == (
-        "error: table 'ghost' does not exist here; create it with `ddbtool schema-load`"
+        f"error: table 'ghost' does not exist here; create it with `ddbtool schema-load` ({note})"
     )
+    on_aws = cli("describe-table", "ghost", "--prod", "--region", "us-east-1", target=False)
+    assert on_aws.exit_code == 1 and "DynamoDB Local" not in on_aws.stderr
+
+
+def test_no_tables_at_a_local_endpoint_names_key_and_region(cli: Any) -> None:
+    result = cli("list-tables", "--region", "us-east-1")
+    assert result.exit_code == 0
+    note = SEPARATE_DATABASES.format(key=os.environ["AWS_ACCESS_KEY_ID"])
+    assert result.stderr.strip().splitlines()[-1] == note
+    cli("schema-load")
+    assert "DynamoDB Local" not in cli("list-tables").stderr
 
 
 def test_delete_table(cli: Any) -> None:

@@ -36,6 +36,9 @@ def test_table_lifecycle(ddbtool: Any, endpoint: str) -> None:
     deleted = ddbtool("delete-table", *target)
     assert deleted.returncode == 0, deleted.stderr
     assert json.loads(ddbtool("list-tables", "-o", "json", *target).stdout) == []
+    # No AWS set-up: the placeholder key, which DynamoDB Local accepts, is named.
+    empty = ddbtool("list-tables", *target)
+    assert "this used access key id ddbtoollocal and region us-east-1" in empty.stderr
 
 
 def test_endpoint_from_botocore_variable(ddbtool: Any, endpoint: str) -> None:

@@ -21,7 +21,7 @@ from typer.core import TyperGroup
 
 from ddbtool import render
 from ddbtool.connection import Connection, Target
-from ddbtool.errors import DdbtoolError, UsageError, from_botocore
+from ddbtool.errors import DdbtoolError, MissingTableError, UsageError, from_botocore
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -179,8 +179,14 @@ def with_connection(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        target = Target(**{p.name: kwargs.pop(p.name) for p in extra})
-        return func(*args, connection=Connection(target), **kwargs)
+        connection = Connection(Target(**{p.name: kwargs.pop(p.name) for p in extra}))
+        try:
+            return func(*args, connection=connection, **kwargs)
+        except Exception as exc:
+            missing = exc if isinstance(exc, DdbtoolError) else from_botocore(exc)
+            if isinstance(missing, MissingTableError) and (note := connection.separate_databases_note()):
+                raise missing.with_note(note) from exc
+            raise
 
     params = [*own, *extra]
     wrapper.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]

@@ -137,6 +137,8 @@ def list_tables(connection: Connection, output: TableOrJsonOutput = TableOrJson.
     render.print_table(["table"], [(name,) for name in found])
     if not found:
         render.info(f"no tables at {connection.describe()}; create them with `ddbtool schema-load`")
+        if note := connection.separate_databases_note():
+            render.info(note)
 
 
 @app.command("describe-table", short_help="Show a table's keys, indexes and settings.")
