@@ -8,10 +8,13 @@ only the local default and placeholder credentials for local endpoints.
 
 from __future__ import annotations
 
+import os
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ddbtool.errors import UsageError
+from ddbtool.errors import NotDynamoDBError, UsageError
 
 if TYPE_CHECKING:
     import boto3
@@ -22,6 +25,37 @@ LOCAL_REGION = "us-east-1"
 # Placeholder credentials for local endpoints, which do not check them. Letters and
 # digits only: DynamoDB Local 2.0 and newer refuse any other access key id.
 LOCAL_CREDENTIALS = ("ddbtoollocal", "ddbtoollocal")
+
+
+# AWS's regions all look like us-east-1, ap-southeast-2 or us-gov-west-1. Other
+# endpoints take any name botocore accepts in a host name (DynamoDB Local: "localhost").
+_AWS_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]{1,2}")
+_ANY_REGION = re.compile(r"[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?")
+
+
+def check_endpoint_url(url: str, source: str) -> str:
+    """`url` if it is an http(s) URL with a host, else a UsageError naming where it came from."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  # raises ValueError for a port that is not a number
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname) and not re.search(r"\s", url)
+    except ValueError:
+        valid = False
+    if not valid:
+        raise UsageError(
+            f"{source} {url!r} is not an endpoint URL; write it as http://HOST:PORT or https://HOST, "
+            "for example http://localhost:8000"
+        )
+    return url
+
+
+def check_region(region: str, source: str, *, aws: bool) -> str:
+    """`region` if it can be one (an AWS region for AWS itself), else a UsageError naming its source."""
+    if not (_AWS_REGION if aws else _ANY_REGION).fullmatch(region):
+        raise UsageError(f"{source} {region!r} is not a region name; write it like us-east-1")
+    return region
 
 
 def user_agent() -> str:
@@ -62,11 +96,10 @@ class Target:
     def __post_init__(self) -> None:
         if self.prod and self.endpoint_url:
             raise UsageError("--prod and --endpoint-url exclude each other: choose one target")
-        if self.endpoint_url and not self.endpoint_url.startswith(("http://", "https://")):
-            raise UsageError(
-                f"--endpoint-url {self.endpoint_url!r} is not a URL; "
-                "write it as http://HOST:PORT or https://HOST"
-            )
+        if self.endpoint_url is not None:
+            check_endpoint_url(self.endpoint_url, "--endpoint-url")
+        if self.region is not None:
+            check_region(self.region, "--region", aws=self.prod)
 
 
 @dataclass
@@ -76,6 +109,7 @@ class Connection:
     target: Target = field(default_factory=Target)
     _session: boto3.Session | None = field(default=None, init=False, repr=False)
     _endpoint: str | None = field(default=None, init=False, repr=False)
+    _endpoint_source: str = field(default="", init=False, repr=False)
     _clients: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
 
     @property
@@ -128,12 +162,21 @@ class Connection:
         """A client for a service that follows the DynamoDB target (DynamoDB, Streams)."""
         if service not in self._clients:
             session = self._resolve()
-            self._clients[service] = session.client(
+            client = session.client(
                 service,  # type: ignore[call-overload]
                 endpoint_url=self._endpoint,
                 config=self._config(),
             )
+            client.meta.events.register("before-parse", self._answer_check())
+            self._clients[service] = client
         return self._clients[service]
+
+    def _answer_check(self) -> Callable[..., None]:
+        if self._endpoint:
+            where, fix = self._endpoint, f"check {self._endpoint_source}, which must name a DynamoDB endpoint"
+        else:
+            where, fix = "AWS", "check your network: something between you and AWS answers in its place"
+        return require_json_answer(where, fix)
 
     def _config(self) -> Any:
         from botocore.config import Config
@@ -155,14 +198,20 @@ class Connection:
         from botocore.configprovider import ConfiguredEndpointProvider
 
         core = botocore.session.Session(profile=self.target.profile)
-        endpoint = None
+        endpoint, source = None, ""
         if not self.target.prod:
             configured = ConfiguredEndpointProvider(
                 full_config=core.full_config,
                 scoped_config=core.get_scoped_config(),
                 client_name="dynamodb",
             ).provide()
-            endpoint = self.target.endpoint_url or configured or LOCAL_ENDPOINT
+            if self.target.endpoint_url:
+                endpoint, source = self.target.endpoint_url, "--endpoint-url"
+            elif configured:
+                source = _configured_source(configured)
+                endpoint = check_endpoint_url(configured, source)
+            else:
+                endpoint, source = LOCAL_ENDPOINT, "the local endpoint"
         if endpoint:
             # A local endpoint must never make us probe the instance metadata service,
             # and must work on a machine with no AWS set-up at all.
@@ -171,8 +220,61 @@ class Connection:
                 resolver.remove(provider)
             if core.get_credentials() is None:
                 core.set_credentials(*LOCAL_CREDENTIALS)
-        session = boto3.Session(botocore_session=core, region_name=self.target.region)
+        # botocore reads only AWS_DEFAULT_REGION; the AWS CLI v2 and the other SDKs
+        # put AWS_REGION first, and so does ddbtool.
+        session = boto3.Session(
+            botocore_session=core, region_name=self.target.region or os.environ.get("AWS_REGION") or None
+        )
         if endpoint and session.region_name is None:
             session = boto3.Session(botocore_session=core, region_name=LOCAL_REGION)
-        self._session, self._endpoint = session, endpoint
+        if session.region_name is not None:
+            check_region(session.region_name, self._region_source(session.region_name), aws=not endpoint)
+        self._session, self._endpoint, self._endpoint_source = session, endpoint, source
         return session
+
+    def _region_source(self, region: str) -> str:
+        if self.target.region:
+            return "--region"
+        for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+            if os.environ.get(name) == region:
+                return name
+        return "the region in the AWS config file"
+
+
+def _configured_source(url: str) -> str:
+    """Where botocore found a DynamoDB endpoint, for an error message."""
+    for name in ("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL"):
+        if os.environ.get(name) == url:
+            return name
+    return "endpoint_url in the AWS config file"
+
+
+_JSON_OBJECT = re.compile(rb"\s*\{")
+
+
+def require_json_answer(where: str, fix: str) -> Callable[..., None]:
+    """A botocore `before-parse` hook: every answer of a JSON API is a JSON object.
+
+    botocore parses an HTML page with status 200 as an empty answer (no tables, no
+    items) and an HTML or empty error as an error coded with the status; a web
+    server or proxy at the endpoint would pass for DynamoDB. Only a success may
+    be empty. It sees each response from the wire, not botocore's Stubber.
+    """
+
+    def check(operation_model: Any, response_dict: dict[str, Any], **_: Any) -> None:
+        body: bytes = response_dict.get("body") or b""
+        status = response_dict.get("status_code", 0)
+        if _JSON_OBJECT.match(body) or (status < 300 and not body):
+            return
+        content_type = str(response_dict.get("headers", {}).get("content-type", "")).split(";")[0]
+        if not body:
+            kind = "an empty answer"
+        elif "html" in content_type:
+            kind = "an HTML page"
+        else:
+            kind = f"{content_type or 'something'} that is not JSON"
+        raise NotDynamoDBError(
+            f"{where} does not answer as DynamoDB: {operation_model.name} got {kind} (HTTP {status}); {fix}"
+        )
+
+    return check

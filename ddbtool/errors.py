@@ -46,12 +46,19 @@ class Problem:
 class InputFileError(UsageError):
     """Every problem found in one or more input files; nothing was written."""
 
+    # A generated file can hold thousands of the same mistake: show the first ones.
+    SHOWN = 50
+
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems = sorted(problems, key=lambda p: (p.file, p.line or 0, p.field))
-        super().__init__("\n".join(str(p) for p in self.problems))
+        super().__init__("\n".join(self.lines()))
 
     def lines(self) -> list[str]:
-        return [str(p) for p in self.problems]
+        shown = [str(p) for p in self.problems[: self.SHOWN]]
+        hidden = len(self.problems) - len(shown)
+        if hidden:
+            shown.append(f"... and {hidden:,} more problems; fix these and run again to see the rest")
+        return shown
 
 
 class Interrupted(DdbtoolError):
@@ -88,6 +95,10 @@ class EndpointUnreachableError(DdbtoolError):
     """Nothing answers at the endpoint."""
 
 
+class NotDynamoDBError(DdbtoolError):
+    """Something answers at the endpoint, but not as DynamoDB does (a web server, a proxy)."""
+
+
 class AwsError(DdbtoolError):
     """An error DynamoDB (or another AWS service) returned, with its code and request id."""
 
@@ -99,9 +110,22 @@ class AwsError(DdbtoolError):
         super().__init__(f"{code}: {message}{suffix}")
 
 
-_UNREACHABLE_HINT = (
-    "start one with `ddbtool local start`, or choose another target with --endpoint-url URL or --prod"
-)
+def _unreachable(url: str) -> str:
+    """Why nothing answers at `url` and what to do: only this machine's endpoint can be started."""
+    from urllib.parse import urlsplit
+
+    from ddbtool.connection import LOCAL_ENDPOINT, is_loopback_url
+
+    parts = urlsplit(url)
+    if is_loopback_url(url):
+        port = "" if url.rstrip("/") == LOCAL_ENDPOINT or not parts.port else f" --port {parts.port}"
+        hint = f"start one with `ddbtool local start{port}`, or choose another target with --endpoint-url URL"
+        hint += " or --prod"
+    elif (parts.hostname or "").endswith((".amazonaws.com", ".amazonaws.com.cn")):
+        hint = "check your network connection, and that --region names a region DynamoDB runs in"
+    else:
+        hint = "check that the endpoint runs and its URL is right, or choose another target with --prod"
+    return f"cannot reach {url}: {hint}"
 
 
 def from_botocore(exc: BaseException) -> DdbtoolError | None:
@@ -119,14 +143,13 @@ def from_botocore(exc: BaseException) -> DdbtoolError | None:
         code, message = error.get("Code", "Unknown"), error.get("Message", str(exc))
         if code == "ResourceNotFoundException":
             return MissingTableError(
-                f"{message} ({exc.operation_name}): check --table and the target, "
+                f"{message} ({exc.operation_name}): check the table name and the target, "
                 "or create the table with `ddbtool schema-load`"
             )
         request_id = exc.response.get("ResponseMetadata", {}).get("RequestId")
         return AwsError(code, message, request_id)
     if isinstance(exc, (bce.EndpointConnectionError, bce.ConnectTimeoutError)):
-        url = exc.kwargs.get("endpoint_url", "the endpoint")
-        return EndpointUnreachableError(f"cannot reach {url}: {_UNREACHABLE_HINT}")
+        return EndpointUnreachableError(_unreachable(str(exc.kwargs.get("endpoint_url", ""))))
     if isinstance(exc, bce.ReadTimeoutError):
         url = exc.kwargs.get("endpoint_url", "the endpoint")
         return DdbtoolError(f"{url} did not answer in time; try again, or check the endpoint")

@@ -196,9 +196,14 @@ def parse_definition(document: Any, source: str) -> TableSpec:
     )
 
 
+def valid_name(value: str) -> bool:
+    """Whether DynamoDB accepts `value` as a table or index name."""
+    return _NAME.fullmatch(value) is not None
+
+
 def _name(check: Checker, container: Any, key: str, path: str) -> str | None:
     value = check.text(container, key, path)
-    if value is not None and not _NAME.fullmatch(value):
+    if value is not None and not valid_name(value):
         check.add(
             line_of(container, key),
             path,

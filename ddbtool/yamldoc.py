@@ -40,23 +40,33 @@ class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
     pass
 
 
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
 def _line(node: yaml.Node) -> int:
     return int(node.start_mark.line) + 1
 
 
 def _construct_map(loader: yaml.SafeLoader, node: yaml.MappingNode) -> YamlMap:
+    own = sum(1 for key_node, _ in node.value if key_node.tag != _MERGE_TAG)
+    # Merge keys (`<<: *defaults`) put the merged pairs first; the mapping's own keys
+    # override them, as YAML says, and only a repeated own key is a mistake.
     loader.flatten_mapping(node)
+    merged = len(node.value) - own
     result = YamlMap()
     result.line = _line(node)
     result.key_lines = {}
-    for key_node, value_node in node.value:
+    own_keys: set[Any] = set()
+    for position, (key_node, value_node) in enumerate(node.value):
         key = loader.construct_object(key_node, deep=True)
         try:
-            duplicate = key in result
+            duplicate = key in own_keys
         except TypeError:
             raise yaml.constructor.ConstructorError(
                 None, None, "a mapping key must be a plain value", key_node.start_mark
             ) from None
+        if position >= merged:
+            own_keys.add(key)
         if duplicate:
             raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
         result[key] = loader.construct_object(value_node, deep=True)
@@ -95,16 +105,24 @@ _Loader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_text)
 
 
+# Limits on every YAML file ddbtool reads. Aliases (`*name`) are expanded into
+# copies when the data is used, so a small file of nested aliases (a "billion
+# laughs") could stand for billions of values: refuse it before building anything.
+MAX_YAML_BYTES = 64 * 1024 * 1024
+MAX_ALIAS_NODES = 1_000_000  # values that aliases add, counted as if written out
+MAX_DEPTH = 100  # nesting of lists and mappings; DynamoDB itself stores 32 levels
+
+
 def load(path: Path) -> Any:
     """Load one YAML document, or raise InputFileError naming the file and line."""
+    text = _read(path)
+    loader = _Loader(text)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputFileError([Problem(str(path), None, "", "no such file")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputFileError([Problem(str(path), None, "", f"cannot read: {exc}")]) from None
-    try:
-        return yaml.load(text, Loader=_Loader)
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_expansion(node, str(path))
+        return loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = int(mark.line) + 1 if mark else None
@@ -112,6 +130,82 @@ def load(path: Path) -> Any:
         raise InputFileError([Problem(str(path), line, "", f"YAML error: {message}")]) from None
     except yaml.YAMLError as exc:
         raise InputFileError([Problem(str(path), None, "", f"YAML error: {exc}")]) from None
+    finally:
+        loader.dispose()
+
+
+def _read(path: Path) -> str:
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(MAX_YAML_BYTES + 1)
+    except FileNotFoundError:
+        raise InputFileError([Problem(str(path), None, "", "no such file")]) from None
+    except OSError as exc:
+        raise InputFileError([Problem(str(path), None, "", f"cannot read: {exc.strerror or exc}")]) from None
+    if len(data) > MAX_YAML_BYTES:
+        limit = MAX_YAML_BYTES // (1024 * 1024)
+        message = f"larger than {limit} MiB, the most ddbtool reads from one YAML file; split it"
+        raise InputFileError([Problem(str(path), None, "", message)])
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputFileError([Problem(str(path), None, "", f"cannot read: {exc}")]) from None
+
+
+def _children(node: yaml.Node) -> list[tuple[yaml.Node, int]]:
+    """A node's children, each with the line that uses it (an alias has no node of its own)."""
+    if isinstance(node, yaml.MappingNode):
+        return [(child, _line(key)) for key, value in node.value for child in (key, value)]
+    if isinstance(node, yaml.SequenceNode):
+        return [(child, _line(node)) for child in node.value]
+    return []
+
+
+def _check_expansion(root: yaml.Node, file: str) -> None:
+    """Refuse recursive aliases, deep nesting, and aliases that add more than MAX_ALIAS_NODES.
+
+    Each node's expanded size is computed once, so this takes time in proportion
+    to the file, not to what its aliases stand for.
+    """
+
+    def refuse(line: int, message: str) -> InputFileError:
+        return InputFileError([Problem(file, line, "", f"YAML error: {message}")])
+
+    sizes: dict[int, int] = {}
+    open_nodes = {id(root)}
+    added = 0
+    # Depth-first without recursion: [node, its children, next child, expanded size so far].
+    stack: list[list[Any]] = [[root, _children(root), 0, 1]]
+    while stack:
+        frame = stack[-1]
+        node, children, index = frame[0], frame[1], frame[2]
+        if index == len(children):
+            stack.pop()
+            open_nodes.discard(id(node))
+            sizes[id(node)] = frame[3]
+            if stack:
+                stack[-1][3] += frame[3]
+            continue
+        frame[2] += 1
+        child, line = children[index]
+        if id(child) in open_nodes:
+            raise refuse(
+                line, "an alias refers to a list or mapping that contains it; DynamoDB cannot store that"
+            )
+        if id(child) in sizes:  # reached again: an alias
+            added += sizes[id(child)]
+            frame[3] += sizes[id(child)]
+            if added > MAX_ALIAS_NODES:
+                raise refuse(
+                    line,
+                    f"aliases expand to more than {MAX_ALIAS_NODES:,} values, the most ddbtool "
+                    "accepts in one file; write the data out or use fewer aliases",
+                )
+            continue
+        if len(stack) >= MAX_DEPTH:
+            raise refuse(line, f"nested more than {MAX_DEPTH} levels deep")
+        open_nodes.add(id(child))
+        stack.append([child, _children(child), 0, 1])
 
 
 def yaml_files(folder: Path) -> list[Path]:

@@ -139,12 +139,25 @@ def test_prod_and_endpoint_together_is_a_usage_error(cli: Any) -> None:
     assert "--prod and --endpoint-url exclude each other" in result.stderr
 
 
-def test_aws_errors_are_one_line_with_code(cli: Any) -> None:
-    cli("schema-load")
-    result = cli("describe-table", "x" * 300)
+def test_aws_errors_are_one_line_with_code(cli: Any, dynamodb: Any) -> None:
+    dynamodb.create_table(
+        TableName="protected",
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        BillingMode="PAY_PER_REQUEST",
+        DeletionProtectionEnabled=True,
+    )
+    result = cli("delete-table", "protected", "--yes")
     assert result.exit_code == 1
-    assert len(result.stderr.strip().splitlines()) == 1
-    assert result.stderr.startswith("error: ")
+    announced, error = result.stderr.strip().splitlines()
+    assert announced.startswith("deleting tables → ")
+    assert error.startswith("error: ValidationException: ")
+
+
+def test_a_table_name_dynamodb_refuses_is_a_usage_error(cli: Any) -> None:
+    result = cli("describe-table", "x" * 300)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: TABLE 'xxx") and "is not a table name" in result.stderr
 
 
 def test_bad_output_choice_is_exit_2(cli: Any) -> None:

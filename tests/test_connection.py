@@ -39,7 +39,7 @@ def test_prod_with_endpoint_is_a_usage_error() -> None:
 
 
 def test_endpoint_must_be_a_url() -> None:
-    with pytest.raises(UsageError, match="not a URL"):
+    with pytest.raises(UsageError, match="not an endpoint URL"):
         Target(endpoint_url="localhost:8000")
 
 

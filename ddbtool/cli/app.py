@@ -219,17 +219,12 @@ def confirm(connection: Connection, question: str, *, yes: bool) -> None:
 
 
 SCHEMAS = Path("schemas")
-_TABLE_HELP = "Table name (default: the one table defined in ./schemas)."
+TABLE_VARIABLE = "DDBTOOL_TABLE"
+_TABLE_HELP = f"Table name (default: {TABLE_VARIABLE}, else the one table defined in ./schemas)."
 
 TableOption = Annotated[
     str | None,
-    typer.Option(
-        "--table",
-        "-t",
-        envvar="DDBTOOL_TABLE",
-        help=_TABLE_HELP,
-        show_default=False,
-    ),
+    typer.Option("--table", "-t", metavar="TABLE", help=_TABLE_HELP, show_default=False),
 ]
 
 
@@ -237,7 +232,7 @@ TableArgument = Annotated[
     str | None,
     typer.Argument(
         metavar="TABLE",
-        help=_TABLE_HELP,
+        help="Table name, as --table.",
         show_default=False,
     ),
 ]
@@ -250,13 +245,41 @@ def definitions(files: list[Path] | None = None) -> list[Any]:
     return load_definitions(files_or_folder(files, SCHEMAS, "table definitions"))
 
 
-def table_or_default(table: str | None) -> str:
-    """The table named on the command line, else the one table defined in ./schemas."""
-    if table:
-        return table
+def table_name(option: str | None, argument: str | None = None) -> str:
+    """The table a command reads, the one rule for every command.
+
+    TABLE (where a command takes one) or --table/-t, else DDBTOOL_TABLE, else the
+    one table defined in ./schemas.
+    """
+    from ddbtool.schema import valid_name
+    from ddbtool.yamldoc import yaml_files
+
+    if option and argument and option != argument:
+        raise UsageError(f"TABLE {argument!r} and --table {option!r} differ: name the table once")
+    named = [
+        (value, source)
+        for value, source in (
+            (argument, "TABLE"),
+            (option, "--table"),
+            (os.environ.get(TABLE_VARIABLE), TABLE_VARIABLE),
+        )
+        if value
+    ]
+    if named:
+        value, source = named[0]
+        if not valid_name(value):
+            raise UsageError(
+                f"{source} {value!r} is not a table name: use 3 to 255 letters, digits, '_', '-' or '.'"
+            )
+        return value
+    how = f"pass --table TABLE or set {TABLE_VARIABLE}"
+    if not yaml_files(SCHEMAS):
+        raise UsageError(
+            f"no table named and no table definitions in ./{SCHEMAS}: {how}, or run from the app's folder"
+        )
     defined = definitions()
     if len(defined) != 1:
-        raise UsageError(f"{len(defined)} tables are defined in ./schemas; name one with --table")
+        raise UsageError(f"{len(defined)} tables are defined in ./{SCHEMAS}: {how}")
     return str(defined[0].name)
 
 

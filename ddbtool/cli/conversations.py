@@ -17,10 +17,10 @@ from ddbtool.cli.app import (
     TableOrJsonOutput,
     announce,
     app,
-    table_or_default,
+    table_name,
     with_connection,
 )
-from ddbtool.connection import Connection
+from ddbtool.connection import Connection, check_endpoint_url
 from ddbtool.errors import UsageError
 from ddbtool.model import parse_timestamp
 
@@ -90,7 +90,7 @@ def list_conversations(
     from ddbtool import patterns
 
     period = patterns.time_range(since, until)
-    name = table_or_default(table)
+    name = table_name(table)
     client = connection.dynamodb()
     user_uuid = patterns.resolve_user_uuid(client, name, user)
     found = list(patterns.list_conversations(client, name, user_uuid, limit=limit, period=period))
@@ -153,7 +153,7 @@ def get_conversation(
     period = patterns.time_range(since, until)
     conversation = patterns.get_conversation(
         connection.dynamodb(),
-        table_or_default(table),
+        table_name(table),
         message_group_uuid,
         limit=limit or patterns.DEFAULT_MESSAGES,
         read_all=read_all,
@@ -220,13 +220,13 @@ def update_cognito_ids(
 
     if not user_pool_id:
         raise UsageError("no user pool given: pass --user-pool-id or set AWS_COGNITO_USER_POOL_ID")
-    if cognito_endpoint_url and not cognito_endpoint_url.startswith(("http://", "https://")):
-        raise UsageError(f"--cognito-endpoint-url {cognito_endpoint_url!r} is not a URL")
+    if cognito_endpoint_url:
+        check_endpoint_url(cognito_endpoint_url, "--cognito-endpoint-url (or AWS_ENDPOINT_URL_COGNITO_IDP)")
     target = connection.target
     pool = cognito.cognito_client(
         user_pool_id, profile=target.profile, region=target.region, endpoint_url=cognito_endpoint_url
     )
-    name = table_or_default(table)
+    name = table_name(table)
     render.info(f"reading user pool {user_pool_id} → {pool.meta.endpoint_url}")
     users = list(cognito.pool_users(pool, user_pool_id))
     if not dry_run:

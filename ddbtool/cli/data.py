@@ -17,13 +17,14 @@ from ddbtool.cli.app import (
     Dump,
     DumpOutput,
     TableArgument,
+    TableOption,
     TableOrJson,
     TableOrJsonOutput,
     announce,
     app,
     definitions,
     files_or_folder,
-    table_or_default,
+    table_name,
     with_connection,
 )
 from ddbtool.connection import Connection
@@ -146,6 +147,7 @@ def _key_lookup(client: DynamoDBClient) -> KeyLookup:
 def scan(
     connection: Connection,
     table: TableArgument = None,
+    table_option: TableOption = None,
     limit: Annotated[
         int | None, typer.Option("--limit", "-n", min=1, help="Stop after N items.", show_default=False)
     ] = None,
@@ -184,7 +186,7 @@ def scan(
 
     found = start(
         connection.dynamodb(),
-        table_or_default(table),
+        table_name(table_option, table),
         index=index,
         consistent=consistent,
         segments=segments,

@@ -13,7 +13,7 @@ from ddbtool.cli.app import (
     TableOrJsonOutput,
     announce,
     app,
-    table_or_default,
+    table_name,
     with_connection,
 )
 from ddbtool.connection import Connection
@@ -66,7 +66,7 @@ def send_message(
     check_text(text)
     if group is not None:
         require_uuid(group, "--group")
-    name = table_or_default(table)
+    name = table_name(table)
     announce(connection, f"sending a message in {name}")
     sent = send(connection.dynamodb(), name, sender, text, to_handle=to, group_uuid=group)
     if output is TableOrJson.json:
@@ -123,7 +123,7 @@ def stream_sync(
     from ddbtool.streams import read_stream, stream_arn
     from ddbtool.tables import require_table
 
-    name = table_or_default(table)
+    name = table_name(table)
     client = connection.dynamodb()
     arn = stream_arn(require_table(client, name))
     if arn is None:

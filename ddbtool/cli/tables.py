@@ -9,8 +9,10 @@ import typer
 
 from ddbtool import render
 from ddbtool.cli.app import (
+    SCHEMAS,
     DryRun,
     TableArgument,
+    TableOption,
     TableOrJson,
     TableOrJsonOutput,
     Yes,
@@ -18,10 +20,11 @@ from ddbtool.cli.app import (
     app,
     confirm,
     definitions,
-    table_or_default,
+    table_name,
     with_connection,
 )
 from ddbtool.connection import Connection
+from ddbtool.errors import UsageError
 
 Definitions = Annotated[
     list[Path] | None,
@@ -105,7 +108,13 @@ def delete_table(
       ddbtool delete-table --if-exists --yes
     """
     from ddbtool.tables import delete_table as delete
+    from ddbtool.yamldoc import yaml_files
 
+    if not tables and not yaml_files(SCHEMAS):
+        raise UsageError(
+            f"no table named and no table definitions in ./{SCHEMAS}: "
+            "pass TABLE... or run from the app's folder"
+        )
     names = tables or [spec.name for spec in definitions(None)]
     confirm(connection, f"Delete {', '.join(names)}? Every item in them is lost.", yes=yes)
     announce(connection, "deleting tables")
@@ -146,6 +155,7 @@ def list_tables(connection: Connection, output: TableOrJsonOutput = TableOrJson.
 def describe_table(
     connection: Connection,
     table: TableArgument = None,
+    table_option: TableOption = None,
     output: TableOrJsonOutput = TableOrJson.table,
 ) -> None:
     """Show a table's keys, indexes, billing, stream, TTL, item count and status.
@@ -160,7 +170,7 @@ def describe_table(
     """
     from ddbtool.tables import summary
 
-    found = summary(connection.dynamodb(), table_or_default(table))
+    found = summary(connection.dynamodb(), table_name(table_option, table))
     if output is TableOrJson.json:
         render.print_json(found)
         return
