@@ -118,9 +118,9 @@ def _unreachable(url: str) -> str:
 
     parts = urlsplit(url)
     if is_loopback_url(url):
-        port = "" if url.rstrip("/") == LOCAL_ENDPOINT or not parts.port else f" --port {parts.port}"
-        hint = f"start one with `ddbtool local start{port}`, or choose another target with --endpoint-url URL"
-        hint += " or --prod"
+        default = url.rstrip("/") == LOCAL_ENDPOINT or not parts.port
+        start = "ddbtool local start" if default else f"ddbtool local start --port {parts.port}"
+        hint = f"start one with `{start}`, or choose another target with --endpoint-url URL or --prod"
     elif (parts.hostname or "").endswith((".amazonaws.com", ".amazonaws.com.cn")):
         hint = "check your network connection, and that --region names a region DynamoDB runs in"
     else:
