@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar, get_type_hints
+from typing import Annotated, Any, NoReturn, TypeVar, get_type_hints
 
 import typer
 from typer.core import TyperGroup
@@ -26,14 +26,27 @@ from ddbtool.errors import DdbtoolError, MissingTableError, UsageError, from_bot
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+# click's UsageError (unknown option or command, missing argument, bad value), from
+# the click that typer vendors; typer exports only its BadParameter subclass.
+_ClickUsageError: type[Exception] = typer.BadParameter.__mro__[1]
+
+
 class _Group(TyperGroup):
-    """Turns every DdbtoolError (and botocore error) into one line and an exit code."""
+    """Turns every DdbtoolError, bad option and botocore error into one line and an exit code."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)
+        except _ClickUsageError as exc:  # an option of ddbtool itself: `ddbtool --bogus`
+            _abort(_usage(exc), cause=exc)
 
     def invoke(self, ctx: Any) -> Any:  # typer's vendored click.Context
         try:
             return super().invoke(ctx)
         except DdbtoolError as exc:
             _abort(exc)
+        except _ClickUsageError as exc:
+            _abort(_usage(exc), cause=exc)
         except Exception as exc:
             translated = from_botocore(exc)
             if translated is None:
@@ -41,7 +54,15 @@ class _Group(TyperGroup):
             _abort(translated, cause=exc)
 
 
-def _abort(exc: DdbtoolError, cause: BaseException | None = None) -> None:
+def _usage(exc: Any) -> UsageError:
+    """click's usage error as one line: its message and where the help is."""
+    if type(exc).__name__ == "NoArgsIsHelpError":  # a bare group: click shows its help
+        raise exc
+    where = exc.ctx.command_path if exc.ctx else "ddbtool"
+    return UsageError(f"{exc.format_message().rstrip('.')} (see `{where} --help`)")
+
+
+def _abort(exc: DdbtoolError, cause: BaseException | None = None) -> NoReturn:
     if os.environ.get("DDBTOOL_DEBUG"):
         raise cause or exc
     for line in exc.lines():
