@@ -81,9 +81,9 @@ def seed(
     seconds = None
     kept_newer = 0
     if not dry_run:
-        announce(connection, f"seeding {', '.join(tables)}")
         for table in tables:
             require_table(client, table)
+        announce(connection, f"seeding {', '.join(tables)}")
         started = time.perf_counter()
         done = [0]
         with render.progress(len(plan.items), "seeding") as advance:
