@@ -406,7 +406,14 @@ def _check_items(seeds: Sequence[SeedItem], keys: Mapping[str, TableKey]) -> Ite
         try:
             to_dynamo(seed.item)
             size = item_size(seed.item)
-        except (TypeError, ValueError, ArithmeticError) as exc:
+        except ArithmeticError:
+            # boto3's serializer names only decimal signals (Inexact, Overflow, ...).
+            yield seed.problem(
+                "a number DynamoDB cannot store: it keeps at most 38 significant digits, "
+                "from 1E-130 to 9.9999999999999999999999999999999999999E+125 in magnitude"
+            )
+            continue
+        except (TypeError, ValueError) as exc:
             yield seed.problem(f"not a DynamoDB value: {exc}")
             continue
         if size > MAX_ITEM_BYTES:
