@@ -48,12 +48,13 @@ def test_endpoint_from_botocore_variable(ddbtool: Any, endpoint: str) -> None:
 
 
 def test_unreachable_endpoint_is_one_clear_line(ddbtool: Any) -> None:
-    url = f"http://127.0.0.1:{free_port()}"
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
     result = ddbtool("list-tables", "--endpoint-url", url)
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr.strip().splitlines() == [
-        f"error: cannot reach {url}/: start one with `ddbtool local start`, or choose another "
+        f"error: cannot reach {url}/: start one with `ddbtool local start --port {port}`, or choose another "
         "target with --endpoint-url URL or --prod"
     ]
 
