@@ -27,7 +27,7 @@ def seed_items(path: Path, table: str) -> list[dict[str, Any]]:
 
 def put_loop(path: Path, table: str) -> None:
     client = boto3.client("dynamodb")
-    from ddbtool.items import to_dynamo
+    from ddbtool.values import to_dynamo
 
     for item in seed_items(path, table):
         client.put_item(TableName=table, Item=to_dynamo(item))

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ddbtool.errors import DdbtoolError, transient
-from ddbtool.items import from_dynamo, to_dynamo
+from ddbtool.values import from_dynamo, to_dynamo
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ddbtool.connection import user_agent
 from ddbtool.errors import EndpointUnreachableError, UsageError
-from ddbtool.items import to_dynamo
 from ddbtool.model import user_key
 from ddbtool.users import get_user
+from ddbtool.values import to_dynamo
 
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ddbtool.errors import DdbtoolError
-from ddbtool.items import from_dynamo, to_dynamo
 from ddbtool.model import GROUP_INDEX, MESSAGE_PREFIX, kind_of
+from ddbtool.values import from_dynamo, to_dynamo
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -55,7 +55,7 @@ def conversation_groups(client: DynamoDBClient, table: str, group_uuid: str) -> 
         IndexName=GROUP_INDEX,
         KeyConditionExpression="#group = :group",
         ExpressionAttributeNames={"#group": "message_group_uuid"},
-        ExpressionAttributeValues={":group": {"S": group_uuid}},
+        ExpressionAttributeValues=to_dynamo({":group": group_uuid}),
     )
     return [from_dynamo(item) for page in pages for item in page.get("Items", [])]
 

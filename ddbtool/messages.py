@@ -21,12 +21,12 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ddbtool.errors import DdbtoolError, NotFoundError, UsageError, transient
 from ddbtool.groups import GroupMove, conversation_groups, move_groups_to, request_token
-from ddbtool.items import to_dynamo
 from ddbtool.model import GROUP_PREFIX, User, group_item, message_item
 from ddbtool.patterns import list_conversations, require_uuid
 from ddbtool.streams import stream_arn
 from ddbtool.tables import require_table
 from ddbtool.users import require_user
+from ddbtool.values import to_dynamo
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

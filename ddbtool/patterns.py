@@ -14,9 +14,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ddbtool.errors import NotFoundError, UsageError
-from ddbtool.items import from_dynamo, to_dynamo
 from ddbtool.model import GROUP_PREFIX, MESSAGE_PREFIX, is_uuid, parse_timestamp, timestamp
 from ddbtool.users import require_user
+from ddbtool.values import from_dynamo, to_dynamo
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

@@ -7,16 +7,16 @@ honours NO_COLOR).
 
 from __future__ import annotations
 
-import base64
 import csv
 import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from decimal import Decimal
 from functools import cache
 from typing import IO, TYPE_CHECKING, Any
+
+from ddbtool.values import cell_text, json_text
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -54,30 +54,9 @@ def error(message: str) -> None:
     stderr().print(f"error: {message}", style="red", soft_wrap=True)
 
 
-def plain(value: Any) -> Any:
-    """DynamoDB values as plain JSON: numbers as numbers, sets as lists, binary as base64."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, (bytes, bytearray)):
-        return base64.b64encode(value).decode("ascii")
-    if isinstance(value, (set, frozenset)):
-        return sorted((plain(v) for v in value), key=lambda v: (str(type(v)), v))
-    if isinstance(value, Mapping):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    return value
-
-
-def _json_default(value: Any) -> Any:
-    converted = plain(value)
-    if converted is value:
-        raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-    return converted
-
-
 def dumps(value: Any, *, indent: int | None = None) -> str:
-    return json.dumps(value, indent=indent, ensure_ascii=False, default=_json_default)
+    """JSON text in which every number keeps every digit (values.json_text)."""
+    return json_text(value, indent)
 
 
 def print_json(value: Any, stream: IO[str] | None = None) -> None:
@@ -111,27 +90,35 @@ def print_jsonl(rows: Iterable[Any], stream: IO[str] | None = None) -> int:
 
 
 def print_csv(
-    columns: Sequence[str], rows: Iterable[Mapping[str, Any]], stream: IO[str] | None = None
+    rows: Iterable[Mapping[str, Any]], leading: Sequence[str] = (), stream: IO[str] | None = None
 ) -> int:
-    """CSV with a header; nested values as JSON. Returns how many rows."""
+    """CSV of every attribute of every row: the `leading` columns, then the others sorted.
+
+    Nested values are JSON. The header must name attributes that only later rows
+    have, so rows go to a temporary file (one JSON line of cell texts each) while
+    the columns are collected, and then come out under the full header: memory
+    stays flat however many rows, and the table is read once. Returns how many rows.
+    """
+    import tempfile
+
     out = stream or sys.stdout
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
+    names: set[str] = set()
     count = 0
-    for row in rows:
-        writer.writerow([_cell(row.get(column)) for column in columns])
-        count += 1
+    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n") as spool:
+        for row in rows:
+            cells = {str(name): cell_text(value) for name, value in row.items()}
+            names.update(cells)
+            spool.write(json.dumps(cells, ensure_ascii=False) + "\n")
+            count += 1
+        columns = [*leading, *sorted(names - set(leading))]
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        spool.seek(0)
+        for line in spool:
+            cells = json.loads(line)
+            writer.writerow([cells.get(column, "") for column in columns])
     out.flush()
     return count
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    converted = plain(value)
-    if isinstance(converted, (dict, list)):
-        return dumps(converted)
-    return str(converted)
 
 
 def print_table(
@@ -152,7 +139,7 @@ def print_table(
         )
     count = 0
     for row in rows:
-        table.add_row(*(Text(_cell(value)) for value in row))
+        table.add_row(*(Text(cell_text(value)) for value in row))
         count += 1
     stdout().print(table)
     return count

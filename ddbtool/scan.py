@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ddbtool.errors import UsageError
-from ddbtool.items import from_dynamo
 from ddbtool.model import kind_of
 from ddbtool.tables import require_table
+from ddbtool.values import from_dynamo
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -190,9 +190,3 @@ def view_row(item: Mapping[str, Any], key: Sequence[str]) -> list[Any]:
         rest = {name: value for name, value in item.items() if name not in key}
         extra = ["", "", rest or ""]
     return [kind, *(item.get(name) for name in key), *extra]
-
-
-def csv_columns(head: Sequence[Mapping[str, Any]], key: Sequence[str]) -> list[str]:
-    """CSV columns: the key attributes, then every other attribute of `head`, sorted."""
-    others = sorted({name for item in head for name in item} - set(key))
-    return [*key, *others]

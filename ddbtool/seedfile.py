@@ -24,14 +24,13 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from ddbtool import model, yamldoc
 from ddbtool.errors import InputFileError, Problem
-from ddbtool.items import MAX_ITEM_BYTES, item_size, to_dynamo
 from ddbtool.model import User
+from ddbtool.values import describe_type, from_yaml, is_key_type, item_problems
 from ddbtool.yamldoc import Checker, YamlList, YamlMap, join, line_of
 
 if TYPE_CHECKING:
@@ -47,32 +46,43 @@ _MESSAGE_FIELDS = ("from", "text", "at")
 _HANDLE = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 _EVERY = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
 _TRANSCRIPT_LINE = re.compile(r"Person ([12]):\s*(\S.*?)\s*")
-# DynamoDB's limits on key values, in UTF-8 bytes.
-_KEY_BYTES = {"partition": 2048, "sort": 1024}
 
 
 @dataclass(frozen=True)
 class TableKey:
-    """A table's key attributes, partition first, each with its type (S, N or B)."""
+    """A table's key attributes, partition first, each with its type (S, N or B).
+
+    `indexed` gives the other key attributes of its indexes, with their types:
+    an item need not have them, but where it does DynamoDB checks their type.
+    """
 
     attributes: tuple[tuple[str, str], ...]
+    indexed: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(name for name, _ in self.attributes)
 
+    @property
+    def types(self) -> dict[str, str]:
+        """Every key attribute of the table and its indexes, with its type."""
+        return dict((*self.attributes, *self.indexed))
+
     @classmethod
     def from_spec(cls, spec: TableSpec) -> TableKey:
-        """From a table definition in ./schemas."""
+        """From a table definition in ./schemas (where only key attributes have types)."""
         names = [name for name in (spec.key.partition, spec.key.sort) if name]
-        return cls(tuple((name, spec.attributes[name]) for name in names))
+        others = tuple((name, kind) for name, kind in spec.attributes.items() if name not in names)
+        return cls(tuple((name, spec.attributes[name]) for name in names), others)
 
     @classmethod
     def from_description(cls, table: Mapping[str, Any]) -> TableKey:
         """From DescribeTable's `Table`."""
         types = {a["AttributeName"]: a["AttributeType"] for a in table["AttributeDefinitions"]}
         ordered = sorted(table["KeySchema"], key=lambda k: k["KeyType"] != "HASH")
-        return cls(tuple((k["AttributeName"], types[k["AttributeName"]]) for k in ordered))
+        names = [k["AttributeName"] for k in ordered]
+        others = tuple((name, kind) for name, kind in types.items() if name not in names)
+        return cls(tuple((name, types[name]) for name in names), others)
 
 
 MESSAGING_KEY = TableKey((("pk", "S"), ("sk", "S")))
@@ -88,9 +98,23 @@ class SeedItem:
     file: str
     line: int | None
     field: str
+    # The item as loaded from YAML, which knows the line of each value in it.
+    source: Any = None
 
-    def problem(self, message: str) -> Problem:
-        return Problem(self.file, self.line, self.field, message)
+    def problem(self, message: str, path: Sequence[str | int] = ()) -> Problem:
+        """A problem with the item, or with the value at `path` inside it (then at that value's line)."""
+        where, line, value = self.field, self.line, self.source
+        for part in path:
+            line = line_of(value, part) or line
+            where = join(where, part)
+            value = value[part] if _holds(value, part) else None
+        return Problem(self.file, line, where, message)
+
+
+def _holds(container: Any, part: str | int) -> bool:
+    if isinstance(container, dict):
+        return part in container
+    return isinstance(container, list) and isinstance(part, int) and 0 <= part < len(container)
 
 
 @dataclass
@@ -367,20 +391,7 @@ def _plain_items(check: Checker, doc: YamlMap, table: str) -> Iterable[SeedItem]
         if not raw:
             check.add(line, path, "an item needs at least its key attributes")
         elif not bad_names:
-            yield SeedItem(table, "item", _plain(raw), check.file, line, path)
-
-
-def _plain(value: Any) -> Any:
-    """YAML values as DynamoDB's plain values: every number a Decimal, no line bookkeeping."""
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, Mapping):
-        return {key: _plain(v) for key, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
+            yield SeedItem(table, "item", from_yaml(raw), check.file, line, path, source=raw)
 
 
 # --- checks across items -------------------------------------------------------------
@@ -401,55 +412,15 @@ def _check_items(seeds: Sequence[SeedItem], keys: Mapping[str, TableKey]) -> Ite
                     f"{seed.table!r} is keyed by {_show_key(key)}"
                 )
             continue
-        key_problems = list(_key_problems(seed, key))
-        yield from key_problems
-        try:
-            to_dynamo(seed.item)
-            size = item_size(seed.item)
-        except ArithmeticError:
-            # boto3's serializer names only decimal signals (Inexact, Overflow, ...).
-            yield seed.problem(
-                "a number DynamoDB cannot store: it keeps at most 38 significant digits, "
-                "from 1E-130 to 9.9999999999999999999999999999999999999E+125 in magnitude"
-            )
-            continue
-        except (TypeError, ValueError) as exc:
-            yield seed.problem(f"not a DynamoDB value: {exc}")
-            continue
-        if size > MAX_ITEM_BYTES:
-            yield seed.problem(f"the item is {size:,} bytes; DynamoDB allows at most {MAX_ITEM_BYTES:,}")
-        if key_problems:
+        found = item_problems(seed.item, key.types, key.names)
+        yield from (seed.problem(problem.message, problem.path) for problem in found)
+        if not all(is_key_type(seed.item.get(name), kind) for name, kind in key.attributes):
             continue
         values = tuple(seed.item[name] for name in key.names)
         first = seen.setdefault((seed.table, values), seed)
         if first is not seed:
             where = f"{first.file}:{first.line}" if first.line else first.file
             yield seed.problem(f"key {_show_values(key, values)} is also written by {where} ({first.field})")
-
-
-def _key_problems(seed: SeedItem, key: TableKey) -> Iterable[Problem]:
-    for (name, kind), role in zip(key.attributes, ("partition", "sort"), strict=False):
-        value = seed.item.get(name)
-        expected = {"S": "text", "N": "a number", "B": "binary"}[kind]
-        if value is None:
-            yield seed.problem(f"key attribute {name!r} ({expected}) is missing")
-        elif not _is_type(value, kind):
-            yield seed.problem(
-                f"key attribute {name!r} must be {expected}, found {yamldoc.describe_type(value)}"
-            )
-        elif (
-            kind != "N"
-            and not 1 <= len(value.encode() if isinstance(value, str) else value) <= _KEY_BYTES[role]
-        ):
-            yield seed.problem(f"key attribute {name!r} must be 1 to {_KEY_BYTES[role]} bytes")
-
-
-def _is_type(value: Any, kind: str) -> bool:
-    if kind == "S":
-        return isinstance(value, str)
-    if kind == "N":
-        return isinstance(value, Decimal)
-    return isinstance(value, (bytes, bytearray))
 
 
 def _show_key(key: TableKey) -> str:
@@ -481,7 +452,7 @@ def _entries(
     if raw is None:
         return
     if not isinstance(raw, YamlList):
-        check.add(line_of(container, key), path, f"expected a list, found {yamldoc.describe_type(raw)}")
+        check.add(line_of(container, key), path, f"expected a list, found {describe_type(raw)}")
         return
     for position, entry in enumerate(raw):
         entry_path, line = join(path, position), line_of(raw, position)

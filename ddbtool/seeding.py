@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from ddbtool.batch import RetryPolicy, write_each, write_items
 from ddbtool.groups import converge_groups
-from ddbtool.items import to_dynamo
+from ddbtool.values import to_dynamo
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ddbtool.errors import NotFoundError
-from ddbtool.items import from_dynamo, to_dynamo
 from ddbtool.model import User, user_key
+from ddbtool.values import from_dynamo, to_dynamo
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

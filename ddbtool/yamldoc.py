@@ -2,8 +2,9 @@
 
 Every mapping and list loaded here knows its line, and the line of each key or
 item, so that validation can name file, line and field for each problem.
-Scalars stay plain: floats become Decimal (DynamoDB numbers are exact) and
-timestamps stay the text that was written (DynamoDB has no date type).
+Scalars stay plain: floats become Decimal (DynamoDB numbers are exact),
+timestamps stay the text that was written (DynamoDB has no date type), and
+`!!set` gives a set whose members DynamoDB would accept.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 import yaml
 
 from ddbtool.errors import InputFileError, Problem
+from ddbtool.values import describe_type, parse_number, set_member_problem
 
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -82,17 +84,25 @@ def _construct_list(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> YamlLis
 
 
 def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
-    text = str(loader.construct_scalar(node)).replace("_", "")
     try:
-        number = Decimal(text)
-    except ArithmeticError:
-        number = None
-    if number is None or not number.is_finite():
-        # .inf and .nan are YAML floats, but DynamoDB numbers are finite.
-        raise yaml.constructor.ConstructorError(
-            None, None, f"{text} is not a number DynamoDB can store", node.start_mark
-        )
-    return number
+        return parse_number(str(loader.construct_scalar(node)))
+    except ValueError as exc:
+        raise yaml.constructor.ConstructorError(None, None, str(exc), node.start_mark) from None
+
+
+def _construct_set(loader: yaml.SafeLoader, node: yaml.MappingNode) -> set[Any]:
+    """`!!set {a, b}`: DynamoDB's string, number or binary set (its members checked as DynamoDB would)."""
+    members = []
+    for member_node, value_node in node.value:
+        if loader.construct_object(value_node) is not None:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a set lists values only: write `!!set {a, b}`", value_node.start_mark
+            )
+        members.append(loader.construct_object(member_node, deep=True))
+    problem = set_member_problem(members)
+    if problem:
+        raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
+    return set(members)
 
 
 def _construct_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
@@ -103,6 +113,7 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_list)
 _Loader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_text)
+_Loader.add_constructor("tag:yaml.org,2002:set", _construct_set)
 
 
 # Limits on every YAML file ddbtool reads. Aliases (`*name`) are expanded into
@@ -222,16 +233,6 @@ def line_of(container: Any, key: Any = None) -> int | None:
             return container.item_lines[key]
         return container.line
     return None
-
-
-def describe_type(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if value is None:
-        return "empty"
-    return f"{type(value).__name__} {value!r}"
 
 
 @dataclass

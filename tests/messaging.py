@@ -10,10 +10,10 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from ddbtool.items import to_dynamo
 from ddbtool.model import TABLE, User, group_item, message_item, user_item
 from ddbtool.schema import load_definitions
 from ddbtool.tables import load_table
+from ddbtool.values import to_dynamo
 
 from .support import SCHEMAS
 

@@ -12,9 +12,9 @@ from botocore.exceptions import ClientError, ConnectionClosedError, ReadTimeoutE
 
 from ddbtool.batch import BATCH_SIZE, RetryPolicy, UnwrittenItemsError, write_each, write_items
 from ddbtool.errors import DdbtoolError
-from ddbtool.items import from_dynamo
 from ddbtool.schema import KeySchema, TableSpec
 from ddbtool.tables import load_table
+from ddbtool.values import from_dynamo
 
 TABLE = "batch-test"
 KEY = ("pk", "sk")

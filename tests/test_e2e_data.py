@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from .support import aws_client
 
 pytestmark = pytest.mark.e2e
 
@@ -46,3 +50,20 @@ def test_invalid_seed_is_exit_2_and_writes_nothing(ddbtool: Any, endpoint: str, 
     assert result.stdout == ""
     assert result.stderr == f"error: {bad}:3: users[0].uuid: 'nope' is not a uuid (8-4-4-4-12 hex)\n"
     assert json.loads(ddbtool("scan", "-o", "json", *target).stdout) == []
+
+
+def test_numbers_keep_every_digit_in_every_output(ddbtool: Any, endpoint: str) -> None:
+    target = ["--endpoint-url", endpoint]
+    assert ddbtool("schema-load", *target).returncode == 0
+    exact = "12345678901234567890.123456789"
+    item = {"pk": {"S": "THING#1"}, "sk": {"S": "META"}, "n": {"N": exact}, "i": {"N": "42"}}
+    aws_client("dynamodb", endpoint).put_item(TableName="cruddur-messages", Item=item)
+
+    as_json = ddbtool("scan", "-o", "json", *target).stdout
+    assert f'"n": {exact}' in as_json and '"i": 42' in as_json
+    assert json.loads(as_json, parse_float=str)[0]["n"] == exact
+    assert f'"n": {exact}' in ddbtool("scan", "-o", "jsonl", *target).stdout
+    [row] = csv.DictReader(io.StringIO(ddbtool("scan", "-o", "csv", *target).stdout))
+    assert row["n"] == exact and row["i"] == "42"
+    table = ddbtool("scan", *target, env={"COLUMNS": "200"})
+    assert table.returncode == 0 and exact in table.stdout

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from ddbtool.items import from_dynamo, to_dynamo
 from ddbtool.seedfile import MESSAGING_KEY, load_seeds
+from ddbtool.values import from_dynamo, to_dynamo
 
 from .faults import Fault, FaultProxy
 from .support import ROOT

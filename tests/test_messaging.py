@@ -10,13 +10,13 @@ import pytest
 
 from ddbtool.errors import DdbtoolError, NotFoundError, UsageError
 from ddbtool.groups import apply_records, conversation_groups, move_groups_to, newest_messages
-from ddbtool.items import from_dynamo, to_dynamo
 from ddbtool.lambdas.message_stream import handler, table_of
 from ddbtool.messages import MAX_MESSAGE_LENGTH, send_message
 from ddbtool.model import User, group_item, message_item, timestamp, user_item
 from ddbtool.schema import load_definitions
 from ddbtool.streams import read_stream, stream_arn
 from ddbtool.tables import describe, load_table
+from ddbtool.values import from_dynamo, to_dynamo
 
 from .messaging import ANDREW, BAYKO, LONDO, NEW_YEAR_GROUP, USERS, write
 from .support import SCHEMAS

@@ -12,11 +12,11 @@ import pytest
 
 from ddbtool import render
 from ddbtool.errors import NotFoundError, UsageError
-from ddbtool.items import to_dynamo
 from ddbtool.model import GROUP_INDEX, TABLE, User, group_item, message_item, parse_timestamp, user_item
-from ddbtool.scan import csv_columns, scan, view_columns, view_row
+from ddbtool.scan import scan, view_columns, view_row
 from ddbtool.schema import load_definitions
 from ddbtool.tables import load_table
+from ddbtool.values import to_dynamo
 
 from .support import SCHEMAS
 
@@ -190,6 +190,13 @@ def test_table_view_shows_each_kind_its_own_way() -> None:
     assert other == ["other", Decimal(1), "", "", {"colour": "red"}]
 
 
-def test_csv_columns_start_with_the_key() -> None:
-    head = [{"pk": "a", "sk": "b", "zeta": 1}, {"pk": "c", "sk": "d", "alpha": 2}]
-    assert csv_columns(head, ("pk", "sk")) == ["pk", "sk", "alpha", "zeta"]
+def test_csv_has_every_attribute_of_every_row_even_the_last() -> None:
+    rows = [{"pk": f"P#{n}", "sk": "x", "n": Decimal(n)} for n in range(1500)]
+    rows.append({"pk": "P#last", "sk": "x", "late": {"deep": [Decimal("0.1")]}, "tags": {"b", "a"}})
+    out = io.StringIO()
+    assert render.print_csv(iter(rows), ("pk", "sk"), out) == 1501
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "pk,sk,late,n,tags"
+    assert lines[1] == "P#0,x,,0,"
+    assert lines[-1] == 'P#last,x,"{""deep"": [0.1]}",,"[""a"", ""b""]"'
+    assert len(lines) == 1502

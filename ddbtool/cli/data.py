@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from itertools import chain, islice
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -36,9 +36,8 @@ if TYPE_CHECKING:
     from ddbtool.seedfile import KeyLookup
 
 SEEDS = Path("seeds")
-# Rows per rich table in the streamed table view, and items read to choose CSV columns.
+# Rows per rich table in the streamed table view.
 _TABLE_CHUNK = 100
-_CSV_HEAD = 1000
 
 
 @app.command("seed", short_help="Write YAML seed data, batched and idempotent.")
@@ -170,8 +169,9 @@ def scan(
 ) -> None:
     """Read every item of a table, page by page, and stream it out.
 
-    Values are plain JSON (numbers as numbers, sets as lists, binary as
-    base64). The table view tells groups, messages and users apart by key
+    Values are plain JSON: numbers with every digit, sets as sorted lists,
+    binary as base64, null as null. CSV has a column for every attribute of
+    every item (nested values as JSON). The table view tells groups, messages and users apart by key
     prefix; other items show every attribute.
 
     Examples:
@@ -210,7 +210,7 @@ def scan(
         elif output is Dump.jsonl:
             count = render.print_jsonl(items)
         elif output is Dump.csv:
-            count = _print_csv(items, found.key)
+            count = render.print_csv(items, found.key)
         else:
             count = _print_tables(items, found.key)
     except KeyboardInterrupt:
@@ -231,26 +231,5 @@ def _print_tables(items: Iterator[dict[str, Any]], key: tuple[str, ...]) -> int:
     while chunk := list(islice(items, _TABLE_CHUNK)):
         count += render.print_table(
             view_columns(key), [view_row(item, key) for item in chunk], wrap=["details"]
-        )
-    return count
-
-
-def _print_csv(items: Iterator[dict[str, Any]], key: tuple[str, ...]) -> int:
-    from ddbtool.scan import csv_columns
-
-    head = list(islice(items, _CSV_HEAD))
-    columns = csv_columns(head, key)
-    known, dropped = set(columns), set()
-
-    def rows() -> Iterator[dict[str, Any]]:
-        for item in chain(head, items):
-            dropped.update(set(item) - known)
-            yield item
-
-    count = render.print_csv(columns, rows())
-    if dropped:
-        render.warn(
-            f"attributes first seen after the first {_CSV_HEAD} items are not in the CSV: "
-            f"{', '.join(sorted(dropped))}; use --output jsonl to keep every attribute"
         )
     return count
