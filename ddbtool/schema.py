@@ -16,6 +16,7 @@ from typing import Any
 
 from ddbtool import yamldoc
 from ddbtool.errors import InputFileError, Problem
+from ddbtool.values import key_name_problem
 from ddbtool.yamldoc import Checker, YamlList, YamlMap, join, line_of
 
 ATTRIBUTE_TYPES = ("S", "N", "B")
@@ -24,6 +25,7 @@ PROJECTIONS = ("ALL", "KEYS_ONLY", "INCLUDE")
 STREAM_VIEWS = ("NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY")
 MAX_GSIS = 20
 MAX_LSIS = 5
+MAX_TAGS = 50
 _NAME = re.compile(r"[A-Za-z0-9_.-]{3,255}")
 
 _TABLE_FIELDS = (
@@ -223,8 +225,11 @@ def _attributes(check: Checker, doc: YamlMap) -> dict[str, str]:
     attributes: dict[str, str] = {}
     for attr, kind in (mapping or {}).items():
         path = join("attributes", str(attr))
-        if not isinstance(attr, str) or not 1 <= len(attr) <= 255:
-            check.add(line_of(mapping, attr), path, "an attribute name is text of 1 to 255 characters")
+        problem = key_name_problem(attr) if isinstance(attr, str) else "an attribute name is text"
+        if problem:
+            check.add(line_of(mapping, attr), path, problem)
+            if isinstance(attr, str):
+                attributes[attr] = str(kind)  # still declared: keys naming it are not reported again
         elif kind not in ATTRIBUTE_TYPES:
             check.add(
                 line_of(mapping, attr),
@@ -364,6 +369,10 @@ def _include(check: Checker, index: YamlMap, path: str, projection: str | None) 
     if not isinstance(raw, list) or not raw or not all(isinstance(a, str) and a for a in raw):
         check.add(line_of(index, "include"), where, "INCLUDE needs `include:` with a list of attribute names")
         return ()
+    for position, name in enumerate(raw):
+        problem = key_name_problem(name)
+        if problem:
+            check.add(line_of(raw, position), join(where, position), f"{problem}, projected ones too")
     return tuple(raw)
 
 
@@ -447,6 +456,10 @@ def _tags(check: Checker, doc: YamlMap) -> tuple[tuple[str, str], ...]:
             )
         else:
             tags.append((tag, text))
+    if len(tags) > MAX_TAGS:
+        check.add(
+            line_of(doc, "tags"), "tags", f"{len(tags)} tags; DynamoDB allows at most {MAX_TAGS} on a table"
+        )
     return tuple(tags)
 
 

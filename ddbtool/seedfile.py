@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from ddbtool import model, yamldoc
 from ddbtool.errors import InputFileError, Problem
 from ddbtool.model import User
-from ddbtool.values import describe_type, from_yaml, is_key_type, item_problems
+from ddbtool.values import describe_type, from_yaml, item_problems, scalar_type
 from ddbtool.yamldoc import Checker, YamlList, YamlMap, join, line_of
 
 if TYPE_CHECKING:
@@ -414,7 +414,7 @@ def _check_items(seeds: Sequence[SeedItem], keys: Mapping[str, TableKey]) -> Ite
             continue
         found = item_problems(seed.item, key.types, key.names)
         yield from (seed.problem(problem.message, problem.path) for problem in found)
-        if not all(is_key_type(seed.item.get(name), kind) for name, kind in key.attributes):
+        if not all(scalar_type(seed.item.get(name)) == kind for name, kind in key.attributes):
             continue
         values = tuple(seed.item[name] for name in key.names)
         first = seen.setdefault((seed.table, values), seed)

@@ -102,9 +102,9 @@ def set_member_problem(members: Sequence[Any]) -> str | None:
     Numbers that differ only in how they are written (1 and 1.0) are the same
     member to DynamoDB, as they are to Python.
     """
-    kinds = {_set_kind(member) for member in members}
+    kinds = {scalar_type(member) for member in members}
     if None in kinds:
-        wrong = next(m for m in members if _set_kind(m) is None)
+        wrong = next(m for m in members if scalar_type(m) is None)
         return f"a set holds text, numbers or binary, not {describe_type(wrong)}"
     if len(kinds) > 1:
         return "a set holds values of one type: all text, all numbers or all binary"
@@ -116,14 +116,13 @@ def set_member_problem(members: Sequence[Any]) -> str | None:
     return None
 
 
-def _set_kind(member: Any) -> str | None:
-    if isinstance(member, str):
+def scalar_type(value: Any) -> str | None:
+    """DynamoDB's type for a value that a key or a set can hold (S, N or B), or None."""
+    if isinstance(value, str):
         return "S"
-    if isinstance(member, (int, Decimal)) and not isinstance(member, bool):
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         return "N"
-    if isinstance(member, (bytes, bytearray)):
-        return "B"
-    return None
+    return "B" if isinstance(value, (bytes, bytearray)) else None
 
 
 # --- plain -> text -------------------------------------------------------------------
@@ -217,6 +216,8 @@ def describe_type(value: Any) -> str:
         return "a list"
     if value is None:
         return "empty"
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return f"number {number_text(value)}"
     return f"{type(value).__name__} {value!r}"
 
 
@@ -336,18 +337,15 @@ def _number(value: Decimal | int, path: tuple[str | int, ...], problems: list[Va
         return 0
     significant = len("".join(map(str, number.as_tuple().digits)).strip("0")) or 1
     text = str(number)
+    wrong = None
     if significant > MAX_DIGITS:
-        problems.append(
-            ValueProblem(
-                path, f"{text} has {significant} significant digits; DynamoDB keeps at most {MAX_DIGITS}"
-            )
-        )
+        wrong = f"{text} has {significant} significant digits; DynamoDB keeps at most {MAX_DIGITS}"
     elif number and number.adjusted() > MAX_EXPONENT:
-        problems.append(ValueProblem(path, f"{text} is too large; DynamoDB numbers stay below 1E+126"))
+        wrong = f"{text} is too large; DynamoDB numbers stay below 1E+126"
     elif number and number.adjusted() < MIN_EXPONENT:
-        problems.append(
-            ValueProblem(path, f"{text} is too close to zero; DynamoDB numbers are 0 or at least 1E-130")
-        )
+        wrong = f"{text} is too close to zero; DynamoDB numbers are 0 or at least 1E-130"
+    if wrong:
+        problems.append(ValueProblem(path, wrong))
     return (significant + 1) // 2 + 1
 
 
@@ -362,7 +360,7 @@ def _key_problems(
         if name not in item:
             if name in limits:  # index keys may be absent: the item is left out of the index
                 yield ValueProblem((), f"key attribute {name!r} ({expected}) is missing")
-        elif not is_key_type(value, kind):
+        elif scalar_type(value) not in ((kind,) if kind else ("S", "N", "B")):
             yield ValueProblem((), f"key attribute {name!r} must be {expected}, found {describe_type(value)}")
         elif isinstance(value, (str, bytes, bytearray)):
             length = len(value.encode("utf-8") if isinstance(value, str) else value)
@@ -370,15 +368,6 @@ def _key_problems(
             if not length or (most and length > most):
                 bounds = f"1 to {most} bytes" if most else "at least 1 byte; an index key cannot be empty"
                 yield ValueProblem((), f"key attribute {name!r} must be {bounds}")
-
-
-def is_key_type(value: Any, kind: str) -> bool:
-    """Whether `value` is a key value of DynamoDB type `kind` (S, N or B; "" for any of them)."""
-    if kind in ("S", "") and isinstance(value, str):
-        return True
-    if kind in ("N", "") and isinstance(value, (Decimal, int)) and not isinstance(value, bool):
-        return True
-    return kind in ("B", "") and isinstance(value, (bytes, bytearray))
 
 
 def key_name_problem(name: str) -> str | None:

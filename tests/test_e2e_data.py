@@ -67,3 +67,30 @@ def test_numbers_keep_every_digit_in_every_output(ddbtool: Any, endpoint: str) -
     assert row["n"] == exact and row["i"] == "42"
     table = ddbtool("scan", *target, env={"COLUMNS": "200"})
     assert table.returncode == 0 and exact in table.stdout
+
+
+@pytest.mark.parametrize(
+    ("value", "field", "problem"),
+    [
+        ("{a: " * 32 + "x" + "}" * 32, "deep" + ".a" * 31, "nested deeper than DynamoDB's 32 levels"),
+        ("!!set {}", "deep", "an empty set; DynamoDB sets hold at least one value"),
+    ],
+)
+def test_one_item_dynamodb_would_refuse_among_60_writes_nothing(
+    ddbtool: Any, endpoint: str, tmp_path: Path, value: str, field: str, problem: str
+) -> None:
+    # Seen on DynamoDB Local before the check: 50 of the 60 written, then its raw ValidationException.
+    target = ["--endpoint-url", endpoint]
+    assert ddbtool("schema-load", *target).returncode == 0
+    good = [f"  - {{pk: 'THING#{n}', sk: META, n: {n}}}" for n in range(60)]
+    seeds = tmp_path / "things.yaml"
+    seeds.write_text(
+        "table: cruddur-messages\nitems:\n"
+        + "\n".join(good)
+        + f"\n  - pk: BAD\n    sk: META\n    deep: {value}\n"
+    )
+    result = ddbtool("seed", str(seeds), *target)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith(f"error: {seeds}:65: items[60].{field}: {problem}")
+    assert len(result.stderr.splitlines()) == 1
+    assert json.loads(ddbtool("scan", "-o", "json", *target).stdout) == []

@@ -216,6 +216,30 @@ def test_include_projection_needs_attributes(tmp_path: Path) -> None:
     assert "INCLUDE needs `include:`" in only_problem(tmp_path, text)
 
 
+def test_key_attribute_names_are_at_most_255_bytes(tmp_path: Path) -> None:
+    fits, too_long = "é" * 127 + "a", "é" * 128  # 255 and 256 bytes, 128 characters each
+    text = (
+        f"table: things\nattributes:\n  {fits}: S\n  {too_long}: S\n"
+        f"key:\n  partition: {fits}\n  sort: {too_long}\n"
+        f"global_indexes:\n  - name: by-it\n    key: {{partition: {fits}}}\n"
+        f"    projection: INCLUDE\n    include: [ok, {too_long}]\n"
+    )
+    path = tmp_path / "table.yaml"
+    assert problems(tmp_path, text) == [
+        f"{path}:4: attributes.{too_long}: a key attribute's name is 1 to 255 bytes of text",
+        f"{path}:12: global_indexes[0].include[1]: "
+        "a key attribute's name is 1 to 255 bytes of text, projected ones too",
+    ]
+
+
+def test_at_most_50_tags(tmp_path: Path) -> None:
+    tags = "".join(f"  tag{n}: v\n" for n in range(51))
+    assert only_problem(tmp_path, VALID + "tags:\n" + tags).endswith(
+        ":8: tags: 51 tags; DynamoDB allows at most 50 on a table"
+    )
+    assert load_definitions([write(tmp_path, VALID + "tags:\n" + tags.split("  tag50")[0])])[0].tags
+
+
 def test_bad_stream_view_and_billing(tmp_path: Path) -> None:
     found = problems(tmp_path, VALID + "stream: NEW\nbilling: FREE\n")
     assert any("stream: 'NEW' is not one of" in p for p in found)

@@ -393,3 +393,105 @@ def test_every_file_is_checked_before_failing(tmp_path: Path) -> None:
 
 def test_parse_timestamp_accepts_z() -> None:
     assert parse_timestamp("2024-01-01T00:00:00Z").utcoffset() is not None
+
+
+# --- DynamoDB's rules on plain items ------------------------------------------------
+
+
+def sixty_items_and(extra: str) -> str:
+    """A seed file of 60 valid plain items (lines 3-62) and then `extra` (line 63 on)."""
+    lines = [f"  - {{pk: 'THING#{n}', sk: META, n: {n}}}" for n in range(60)]
+    return "table: t\nitems:\n" + "\n".join(lines) + "\n" + extra
+
+
+def test_an_item_nested_33_levels_deep_names_file_line_and_field(tmp_path: Path) -> None:
+    deep = "{a: " * 32 + "x" + "}" * 32
+    path = seed_file(tmp_path, sixty_items_and(f"  - pk: DEEP\n    sk: META\n    deep: {deep}\n"))
+    assert problems(path) == [
+        f"{path}:65: items[60].deep" + ".a" * 31 + ": nested deeper than DynamoDB's 32 levels "
+        "(the item is the first)"
+    ]
+    shallow = seed_file(
+        tmp_path, sixty_items_and(f"  - {{pk: OK, sk: META, deep: {deep[4:-1]}}}\n"), "ok.yaml"
+    )
+    assert len(load(shallow).items) == 61
+
+
+def test_sets_are_written_with_yaml_set_tag(tmp_path: Path) -> None:
+    path = seed_file(
+        tmp_path,
+        """\
+        table: t
+        items:
+          - pk: A
+            sk: B
+            colours: !!set {red, green}
+            sizes: !!set {1, 2.5}
+            blobs: !!set {!!binary AQ==}
+            list: [a, a]
+        """,
+    )
+    [seed] = load(path).items
+    assert seed.item["colours"] == {"red", "green"}
+    assert seed.item["sizes"] == {Decimal(1), Decimal("2.5")} and all(
+        type(n) is Decimal for n in seed.item["sizes"]
+    )
+    assert seed.item["blobs"] == {b"\x01"} and seed.item["list"] == ["a", "a"]
+
+
+def test_empty_sets_name_their_field_and_line(tmp_path: Path) -> None:
+    path = seed_file(tmp_path, sixty_items_and("  - pk: A\n    sk: B\n    meta:\n      tags: !!set {}\n"))
+    assert problems(path) == [
+        f"{path}:66: items[60].meta.tags: an empty set; DynamoDB sets hold at least one value"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("members", "problem"),
+    [
+        ("{1, 1.0}", "1 is in the set twice; a set holds each value once"),
+        ("{a, a}", "'a' is in the set twice; a set holds each value once"),
+        ("{a, 1}", "a set holds values of one type: all text, all numbers or all binary"),
+        ("{true}", "a set holds text, numbers or binary, not bool True"),
+        ("{[a]}", "a set holds text, numbers or binary, not a list"),
+    ],
+)
+def test_sets_of_duplicates_or_mixed_types_are_refused(tmp_path: Path, members: str, problem: str) -> None:
+    path = seed_file(
+        tmp_path, f"table: t\nitems:\n  - {{pk: A, sk: B}}\n  - {{pk: A, sk: C, s: !!set {members}}}\n"
+    )
+    assert problems(path) == [f"{path}:4: YAML error: {problem}"]
+
+
+def test_numbers_beyond_dynamodbs_range_get_a_sentence(tmp_path: Path) -> None:
+    path = seed_file(
+        tmp_path,
+        f"table: t\nitems:\n  - pk: A\n    sk: B\n    big: 1.0e+126\n    long: {'1' * 39}\n"
+        "    small: [1.0e-131]\n",
+    )
+    assert problems(path) == [
+        f"{path}:5: items[0].big: 1.0E+126 is too large; DynamoDB numbers stay below 1E+126",
+        f"{path}:6: items[0].long: {'1' * 39} has 39 significant digits; DynamoDB keeps at most 38",
+        f"{path}:7: items[0].small[0]: 1.0E-131 is too close to zero; "
+        "DynamoDB numbers are 0 or at least 1E-130",
+    ]
+
+
+def test_index_key_attributes_are_checked_when_present(tmp_path: Path) -> None:
+    path = seed_file(
+        tmp_path,
+        """\
+        table: t
+        items:
+          - {pk: A, sk: B}
+          - {pk: A, sk: C, message_group_uuid: ""}
+          - {pk: A, sk: D, message_group_uuid: 12}
+        """,
+    )
+    key = TableKey(MESSAGING_KEY.attributes, indexed=(("message_group_uuid", "S"),))
+    assert problems(path, key=key) == [
+        f"{path}:4: items[1]: key attribute 'message_group_uuid' must be at least 1 byte; "
+        "an index key cannot be empty",
+        f"{path}:5: items[2]: key attribute 'message_group_uuid' must be text, found number 12",
+    ]
+    assert len(load(path).items) == 3  # the table's key alone lets them pass
