@@ -22,12 +22,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ddbtool.errors import DdbtoolError, transient
-from ddbtool.values import from_dynamo, to_dynamo
+from ddbtool.values import from_dynamo, require_valid_items, to_dynamo
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
-BATCH_SIZE = 25  # BatchWriteItem's limit on requests per call
+BATCH_SIZE = 25  # requests per BatchWriteItem call
+MAX_BATCH_REQUESTS = 25  # DynamoDB's limit on them (moto takes more, so ddbtool keeps to it itself)
+MAX_TRANSACTION_ACTIONS = 100  # DynamoDB's limit on the actions of one TransactWriteItems
 INTERRUPTED = "interrupted"
 NOT_ATTEMPTED = "not attempted after an earlier write failed"
 T = TypeVar("T")
@@ -80,11 +82,13 @@ def write_items(
     `key` names the table's key attributes; two items with the same key are an
     error, since which one won would depend on timing. `on_progress(n)` is called
     (one call at a time, from worker threads) as each group of n items lands.
-    Raises UnwrittenItemsError naming the keys not written once a batch stalls
+    Raises UsageError, before anything is written, for an item DynamoDB would
+    refuse; UnwrittenItemsError naming the keys not written once a batch stalls
     `policy.max_stalls` times in a row; other AWS errors propagate.
     """
     policy = policy or RetryPolicy()
     _refuse_duplicate_keys(items, key)
+    require_valid_items(items, dict.fromkeys(key, ""), key)
     batches = [list(items[start : start + BATCH_SIZE]) for start in range(0, len(items), BATCH_SIZE)]
     written = _serialised(on_progress)
 
@@ -208,6 +212,7 @@ def _write_batch(
     the user pressed Ctrl-C): a call under way is finished, none is started.
     """
     pending: list[dict[str, Any]] = [{"PutRequest": {"Item": to_dynamo(item)}} for item in items]
+    assert len(pending) <= MAX_BATCH_REQUESTS, f"{len(pending)} requests in one BatchWriteItem"
     retries = stalls = 0
     while True:
         try:
@@ -230,6 +235,12 @@ def _write_batch(
         retries += 1
         policy.pause(retries)
         pending = left
+
+
+def transaction_actions(actions: list[T]) -> list[T]:
+    """The actions of one TransactWriteItems call, once they are within DynamoDB's limit."""
+    assert len(actions) <= MAX_TRANSACTION_ACTIONS, f"{len(actions)} actions in one TransactWriteItems"
+    return actions
 
 
 def _refuse_duplicate_keys(items: Sequence[Mapping[str, Any]], key: Sequence[str]) -> None:

@@ -25,9 +25,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ddbtool.batch import transaction_actions
 from ddbtool.errors import DdbtoolError
-from ddbtool.model import GROUP_INDEX, MESSAGE_PREFIX, kind_of
-from ddbtool.values import from_dynamo, to_dynamo
+from ddbtool.model import GROUP_INDEX, KEY_TYPES, MESSAGE_PREFIX, TABLE_KEY, kind_of
+from ddbtool.values import from_dynamo, require_valid_items, to_dynamo
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -123,6 +124,7 @@ def _move_owner_group(
             return None  # gone, or already at this message or a newer one: never backwards
         group = max(current, key=lambda g: g["sk"])
         moved = {**group, **target}
+        require_valid_items([moved], KEY_TYPES, TABLE_KEY)
         transaction: list[dict[str, Any]] = [
             {
                 "Delete": {
@@ -143,7 +145,7 @@ def _move_owner_group(
         ]
         try:
             client.transact_write_items(
-                TransactItems=transaction,  # type: ignore[arg-type]
+                TransactItems=transaction_actions(transaction),  # type: ignore[arg-type]
                 ClientRequestToken=request_token(transaction),
             )
         except client.exceptions.TransactionCanceledException:

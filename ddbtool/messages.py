@@ -19,14 +19,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Literal
 
+from ddbtool.batch import transaction_actions
 from ddbtool.errors import DdbtoolError, NotFoundError, UsageError, transient
 from ddbtool.groups import GroupMove, conversation_groups, move_groups_to, request_token
-from ddbtool.model import GROUP_PREFIX, User, group_item, message_item
+from ddbtool.model import GROUP_PREFIX, KEY_TYPES, TABLE_KEY, User, group_item, message_item
 from ddbtool.patterns import list_conversations, require_uuid
 from ddbtool.streams import stream_arn
 from ddbtool.tables import require_table
 from ddbtool.users import require_user
-from ddbtool.values import to_dynamo
+from ddbtool.values import require_valid_items, to_dynamo
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -117,6 +118,7 @@ def _add_message(
             f"{sender.handle} is not part of conversation {group_uuid}; refusing to post there"
         )
     message = message_item(group_uuid, str(uuid.uuid4()), sender, text, at)
+    require_valid_items([message], KEY_TYPES, TABLE_KEY)
     with _unsure_if_stored(f"`ddbtool get-conversation {group_uuid} --limit 5`"):
         try:
             client.put_item(
@@ -148,6 +150,7 @@ def _start_conversation(
         group_item(recipient, sender, group_uuid, text, at),
         message,
     ]
+    require_valid_items(items, KEY_TYPES, TABLE_KEY)
     transaction: list[dict[str, Any]] = [
         {
             "Put": {
@@ -162,7 +165,7 @@ def _start_conversation(
     with _unsure_if_stored(f"`ddbtool list-conversations {sender.handle}`"):
         try:
             client.transact_write_items(
-                TransactItems=transaction,  # type: ignore[arg-type]
+                TransactItems=transaction_actions(transaction),  # type: ignore[arg-type]
                 ClientRequestToken=request_token(transaction),
             )
         except client.exceptions.TransactionCanceledException as exc:

@@ -19,6 +19,9 @@ GROUP_PREFIX = "GRP#"
 MESSAGE_PREFIX = "MSG#"
 USER_PREFIX = "USER#"
 USER_SORT_KEY = "USER"
+# The key attributes of the table and its index, with their types (as in schemas/).
+TABLE_KEY = ("pk", "sk")
+KEY_TYPES = {"pk": "S", "sk": "S", "message_group_uuid": "S"}
 
 ItemKind = Literal["group", "message", "user", "other"]
 

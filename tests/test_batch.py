@@ -10,8 +10,16 @@ import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ClientError, ConnectionClosedError, ReadTimeoutError
 
-from ddbtool.batch import BATCH_SIZE, RetryPolicy, UnwrittenItemsError, write_each, write_items
-from ddbtool.errors import DdbtoolError
+from ddbtool.batch import (
+    BATCH_SIZE,
+    MAX_TRANSACTION_ACTIONS,
+    RetryPolicy,
+    UnwrittenItemsError,
+    transaction_actions,
+    write_each,
+    write_items,
+)
+from ddbtool.errors import DdbtoolError, UsageError
 from ddbtool.schema import KeySchema, TableSpec
 from ddbtool.tables import load_table
 from ddbtool.values import from_dynamo
@@ -237,6 +245,39 @@ def test_duplicate_keys_are_refused_before_any_call(client: Any) -> None:
     with pytest.raises(DdbtoolError, match="two items share the key pk='P#1', sk='00001'"):
         write_items(client, TABLE, twice, KEY)
     assert calls == []
+
+
+def test_an_item_dynamodb_would_refuse_stops_the_write_before_any_call(client: Any) -> None:
+    # DynamoDB refuses the whole batch holding it, after earlier batches have landed.
+    calls = on_batch_write(client, "before-call", lambda call, **_: None)
+    bad = [*items(60), {"pk": "P#1", "sk": "bad", "tags": set()}]
+    with pytest.raises(UsageError) as raised:
+        write_items(client, TABLE, bad, KEY)
+    assert raised.value.lines() == [
+        "item pk='P#1', sk='bad': tags: an empty set; DynamoDB sets hold at least one value; "
+        "nothing was written"
+    ]
+    with pytest.raises(UsageError, match="key attribute 'sk' must be 1 to 1024 bytes"):
+        write_items(client, TABLE, [{"pk": "P#1", "sk": ""}], KEY)
+    assert calls == [] and stored(client) == []
+
+
+def test_never_more_than_25_requests_a_call_whatever_the_endpoint_takes(
+    client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # moto takes 30 requests in one BatchWriteItem; DynamoDB refuses more than 25.
+    calls = on_batch_write(client, "before-call", lambda call, **_: None)
+    monkeypatch.setattr("ddbtool.batch.BATCH_SIZE", 30)
+    with pytest.raises(AssertionError, match="30 requests in one BatchWriteItem"):
+        write_items(client, TABLE, items(30), KEY, concurrency=1)
+    assert calls == []
+
+
+def test_never_more_than_100_actions_a_transaction() -> None:
+    actions: list[Any] = [{"ConditionCheck": {}}] * MAX_TRANSACTION_ACTIONS
+    assert transaction_actions(actions) is actions
+    with pytest.raises(AssertionError, match="101 actions in one TransactWriteItems"):
+        transaction_actions([*actions, {"ConditionCheck": {}}])
 
 
 def test_backoff_is_exponential_capped_and_fully_jittered() -> None:

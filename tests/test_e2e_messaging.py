@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -66,3 +68,25 @@ def test_starting_a_conversation_shows_in_both_inboxes(ddbtool: Any, target: lis
     for handle in ("bayko", "londo"):
         newest = conversations(ddbtool, handle, target)[0]
         assert (newest["message_group_uuid"], newest["message"]) == (group, "First contact")
+
+
+@pytest.mark.parametrize("endpoint", ["dynamodb-local"], indirect=True)  # moto caps items at 405,000 bytes
+@pytest.mark.parametrize("recipient", [["--to", "londo"], ["--group", NEW_YEAR_GROUP]])
+def test_a_message_dynamodb_would_refuse_is_refused_before_anything_is_sent(
+    ddbtool: Any, target: list[str], endpoint: str, recipient: list[str]
+) -> None:
+    # The sender's stored name fits in their user item (409,600 bytes at most), not beside a long message.
+    andrew = next(u for u in USERS if u.handle == "andrewbrown")
+    write(client("dynamodb", endpoint), [user_item(replace(andrew, display_name="x" * 408_861))])
+    before = ddbtool("scan", "-o", "jsonl", *target).stdout
+    sent = ddbtool("send-message", "--from", "andrewbrown", *recipient, "y" * 1024, *target)
+    assert sent.returncode == 2 and sent.stdout == ""
+    assert [line for line in sent.stderr.splitlines() if line.startswith("error:")] == [
+        sent.stderr.splitlines()[-1]
+    ]
+    assert re.fullmatch(
+        r"error: item pk='(MSG|GRP)#[-0-9a-f]+', sk='[-0-9T:.+]+': the item is 410,\d{3} bytes; "
+        r"DynamoDB allows at most 409,600; nothing was written",
+        sent.stderr.splitlines()[-1],
+    ), sent.stderr
+    assert ddbtool("scan", "-o", "jsonl", *target).stdout == before
