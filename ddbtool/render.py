@@ -8,7 +8,6 @@ honours NO_COLOR).
 from __future__ import annotations
 
 import csv
-import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -95,28 +94,35 @@ def print_csv(
     """CSV of every attribute of every row: the `leading` columns, then the others sorted.
 
     Nested values are JSON. The header must name attributes that only later rows
-    have, so rows go to a temporary file (one JSON line of cell texts each) while
-    the columns are collected, and then come out under the full header: memory
-    stays flat however many rows, and the table is read once. Returns how many rows.
+    have, so rows go to a temporary file while the columns are collected (each
+    row's cells in the order its columns were first seen), and then come out
+    under the full header: memory stays flat however many rows, and the table is
+    read once. Returns how many rows.
     """
     import tempfile
 
     out = stream or sys.stdout
-    names: set[str] = set()
+    seen: dict[str, int] = {name: position for position, name in enumerate(leading)}
     count = 0
-    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n") as spool:
+    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as spool:
+        spooled = csv.writer(spool)
         for row in rows:
-            cells = {str(name): cell_text(value) for name, value in row.items()}
-            names.update(cells)
-            spool.write(json.dumps(cells, ensure_ascii=False) + "\n")
+            for name in row:
+                seen.setdefault(str(name), len(seen))
+            cells = [""] * len(seen)
+            for name, value in row.items():
+                cells[seen[str(name)]] = cell_text(value)
+            spooled.writerow(cells)
             count += 1
-        columns = [*leading, *sorted(names - set(leading))]
+        columns = [*leading, *sorted(set(seen) - set(leading))]
+        order = [seen[column] for column in columns]
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)
         spool.seek(0)
-        for line in spool:
-            cells = json.loads(line)
-            writer.writerow([cells.get(column, "") for column in columns])
+        padding = [""] * len(seen)
+        for cells in csv.reader(spool):
+            cells += padding[len(cells) :]
+            writer.writerow([cells[position] for position in order])
     out.flush()
     return count
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import threading
@@ -193,10 +194,11 @@ def test_table_view_shows_each_kind_its_own_way() -> None:
 def test_csv_has_every_attribute_of_every_row_even_the_last() -> None:
     rows = [{"pk": f"P#{n}", "sk": "x", "n": Decimal(n)} for n in range(1500)]
     rows.append({"pk": "P#last", "sk": "x", "late": {"deep": [Decimal("0.1")]}, "tags": {"b", "a"}})
+    rows.append({"note": 'a "quoted", two\r\nline text', "sk": "y", "pk": "P#note"})
     out = io.StringIO()
-    assert render.print_csv(iter(rows), ("pk", "sk"), out) == 1501
-    lines = out.getvalue().splitlines()
-    assert lines[0] == "pk,sk,late,n,tags"
-    assert lines[1] == "P#0,x,,0,"
-    assert lines[-1] == 'P#last,x,"{""deep"": [0.1]}",,"[""a"", ""b""]"'
-    assert len(lines) == 1502
+    assert render.print_csv(iter(rows), ("pk", "sk"), out) == 1502
+    assert out.getvalue().startswith("pk,sk,late,n,note,tags\nP#0,x,,0,,\n")
+    parsed = list(csv.reader(io.StringIO(out.getvalue())))
+    assert len(parsed) == 1503 and all(len(row) == 6 for row in parsed)
+    assert parsed[-2] == ["P#last", "x", '{"deep": [0.1]}', "", "", '["a", "b"]']
+    assert parsed[-1] == ["P#note", "y", "", "", 'a "quoted", two\r\nline text', ""]
