@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from ddbtool.batch import MAX_TRANSACTION_ACTIONS
 from ddbtool.errors import DdbtoolError, NotFoundError, UsageError
 from ddbtool.groups import apply_records, conversation_groups, move_groups_to, newest_messages
 from ddbtool.lambdas.message_stream import handler, table_of
@@ -93,6 +94,22 @@ def test_send_to_a_new_person_starts_a_conversation_in_one_transaction(table: An
     assert all(g["sk"] == timestamp(at) and g["message"] == "Hi Londo" for g in groups.values())
     messages = [i for i in all_items(table) if i["pk"] == f"MSG#{sent.message_group_uuid}"]
     assert [m["message"] for m in messages] == ["Hi Londo"]
+
+
+def test_every_transaction_keeps_to_dynamodbs_100_actions(dynamodb: Any) -> None:
+    # moto takes any number of actions; count what ddbtool itself sends.
+    make_table(dynamodb, stream=False)
+    start_conversation(dynamodb)
+    sizes: list[int] = []
+    dynamodb.meta.events.register(
+        "before-parameter-build.dynamodb.TransactWriteItems",
+        lambda params, **_: sizes.append(len(params["TransactItems"])),
+    )
+    send_message(
+        dynamodb, TABLE, "andrewbrown", "Hi", to_handle="londo", now=START + timedelta(minutes=1)
+    )  # D
+    send_message(dynamodb, TABLE, "bayko", "Back", group_uuid=GROUP, now=START + timedelta(hours=1))  # C, E
+    assert sizes == [3, 2, 2] and max(sizes) <= MAX_TRANSACTION_ACTIONS
 
 
 def test_starting_a_conversation_is_all_or_nothing(table: Any) -> None:
