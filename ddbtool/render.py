@@ -157,17 +157,44 @@ def print_pairs(pairs: Iterable[tuple[str, Any]], *, title: str | None = None) -
 
 
 @contextmanager
-def progress(total: int, description: str) -> Iterator[Callable[[int], None]]:
+def progress(total: int | None, description: str) -> Iterator[Callable[[int], None]]:
     """A progress bar on stderr while the block runs, if stderr is a terminal.
 
     Yields `advance(n)`; without a terminal it does nothing, so logs stay clean.
+    A total of None (not known) shows a moving bar and the count so far.
     """
     if not sys.stderr.isatty():
         yield lambda _count: None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TimeRemainingColumn
+    from rich.text import Text
 
-    columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    class ItemsPerSecond(ProgressColumn):
+        def render(self, task: Any) -> Text:
+            return Text(f"{task.speed:,.0f} items/s" if task.speed else "", style="progress.data.speed")
+
+    columns = (
+        "{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        ItemsPerSecond(),
+        TimeRemainingColumn(),
+    )
     with Progress(*columns, console=stderr(), transient=True) as bar:
         task = bar.add_task(description, total=total)
         yield lambda count: bar.advance(task, count)
+
+
+@contextmanager
+def status(description: str) -> Iterator[None]:
+    """A spinner and the time so far on stderr while the block runs, if stderr is a terminal."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    from rich.progress import Progress, SpinnerColumn, TimeElapsedColumn
+
+    with Progress(
+        SpinnerColumn(), "{task.description}", TimeElapsedColumn(), console=stderr(), transient=True
+    ) as bar:
+        bar.add_task(description, total=None)
+        yield

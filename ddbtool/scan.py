@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ddbtool.errors import UsageError
 from ddbtool.model import kind_of
@@ -112,12 +112,27 @@ def _pages(client: DynamoDBClient, params: dict[str, Any], page_size: int | None
 
 
 _DONE = object()
+T = TypeVar("T")
 
 
 def _parallel(
     client: DynamoDBClient, params: dict[str, Any], segments: int, page_size: int | None
 ) -> Iterator[Page]:
-    handoff: queue.Queue[Any] = queue.Queue(maxsize=2 * segments)
+    def segment(number: int) -> Callable[[], Iterator[Page]]:
+        return lambda: _pages(client, {**params, "Segment": number, "TotalSegments": segments}, page_size)
+
+    return interleave([segment(n) for n in range(segments)])
+
+
+def interleave(sources: Sequence[Callable[[], Iterator[T]]]) -> Iterator[T]:
+    """What every source yields, each source read in its own thread, in the order values arrive.
+
+    A bounded queue holds at most two values per source, so memory stays flat
+    however fast the sources are. The first error in a source is raised to the
+    reader; when the reader stops (an error, Ctrl-C, or it closes the iterator),
+    the sources stop after the value they are working on.
+    """
+    handoff: queue.Queue[Any] = queue.Queue(maxsize=2 * len(sources))
     stop = threading.Event()
 
     def put(value: Any) -> bool:
@@ -129,24 +144,24 @@ def _parallel(
             return True
         return False
 
-    def segment(number: int) -> None:
+    def run(source: Callable[[], Iterator[T]]) -> None:
         try:
-            for page in _pages(client, {**params, "Segment": number, "TotalSegments": segments}, page_size):
-                if not put(page):
+            for value in source():
+                if not put(value):
                     return
             put(_DONE)
         except BaseException as exc:  # handed to the reader, which raises it
             put(exc)
 
     threads = [
-        threading.Thread(target=segment, args=(n,), name=f"ddbtool-scan-{n}", daemon=True)
-        for n in range(segments)
+        threading.Thread(target=run, args=(source,), name=f"ddbtool-scan-{n}", daemon=True)
+        for n, source in enumerate(sources)
     ]
     for thread in threads:
         thread.start()
     finished = 0
     try:
-        while finished < segments:
+        while finished < len(sources):
             value = handoff.get()
             if value is _DONE:
                 finished += 1

@@ -2,8 +2,8 @@
 
 # isort: skip_file
 # Commands are listed in --help in the order these modules register them: tables
-# first, then data, the app's access patterns, writing, and the local endpoint.
-from ddbtool.cli import tables, data, conversations, messaging, local
+# first, then data and its transfer, the app's access patterns, writing, and the local endpoint.
+from ddbtool.cli import tables, data, transfer, conversations, messaging, local
 from ddbtool.cli.app import app, main
 
-__all__ = ["app", "conversations", "data", "local", "main", "messaging", "tables"]
+__all__ = ["app", "conversations", "data", "local", "main", "messaging", "tables", "transfer"]

@@ -1,0 +1,421 @@
+"""Transfer commands: export and import (local files, or DynamoDB's own S3 engine) and their status."""
+
+from __future__ import annotations
+
+import sys
+import time
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from ddbtool import render
+from ddbtool.cli.app import (
+    TableOption,
+    TableOrJson,
+    TableOrJsonOutput,
+    announce,
+    app,
+    definitions,
+    table_or_default,
+    with_connection,
+)
+from ddbtool.connection import Connection
+from ddbtool.errors import UsageError
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+    from ddbtool.importer import TableShape
+
+
+class DumpFormat(str, Enum):
+    dynamodb = "dynamodb"
+    plain = "plain"
+
+
+S3Option = Annotated[
+    str | None,
+    typer.Option(
+        "--s3",
+        metavar="s3://BUCKET/PREFIX",
+        help="Use DynamoDB's own S3 export/import instead of a local file.",
+        show_default=False,
+    ),
+]
+NoWait = Annotated[bool, typer.Option("--no-wait", help="Start it and return; see it with *-status.")]
+Resume = Annotated[bool, typer.Option("--resume", help="Go on from the checkpoint an interrupted run left.")]
+
+
+@app.command("export", short_help="Every item to a dump file (or to S3 with --s3).")
+@with_connection
+def export(
+    connection: Connection,
+    table: TableOption = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write here (.gz compresses); default stdout.",
+            show_default=False,
+        ),
+    ] = None,
+    form: Annotated[
+        DumpFormat,
+        typer.Option("--format", help='dynamodb: typed {"Item": ...} lines, lossless; plain: plain JSON.'),
+    ] = DumpFormat.dynamodb,
+    segments: Annotated[
+        int, typer.Option("--segments", min=1, max=1000, help="Scan N segments in parallel.")
+    ] = 1,
+    segment: Annotated[
+        int | None,
+        typer.Option(
+            "--segment",
+            min=0,
+            metavar="I",
+            help="Export only segment I (with --total-segments).",
+            show_default=False,
+        ),
+    ] = None,
+    total_segments: Annotated[
+        int | None,
+        typer.Option(
+            "--total-segments",
+            min=1,
+            max=1000000,
+            metavar="N",
+            help="How many shares --segment is one of.",
+            show_default=False,
+        ),
+    ] = None,
+    resume: Resume = False,
+    page_size: Annotated[
+        int | None,
+        typer.Option(
+            "--page-size", min=1, help="Items per Scan call (default: up to 1 MB).", show_default=False
+        ),
+    ] = None,
+    s3: S3Option = None,
+    incremental_since: Annotated[
+        str | None,
+        typer.Option(
+            "--incremental-since",
+            metavar="TIME",
+            help="With --s3: only changes since TIME (ISO-8601 with a zone).",
+            show_default=False,
+        ),
+    ] = None,
+    no_wait: NoWait = False,
+) -> None:
+    """Write every item of a table as JSON lines, streamed, resumable.
+
+    One {"Item": {...}} line per item in DynamoDB's typed JSON (the shape of
+    AWS's S3 exports: sets, binary and every digit survive), or --format plain.
+    With -o FILE a checkpoint beside it (FILE.checkpoint.json) records each
+    segment's place after every page; after a crash or Ctrl-C, --resume goes
+    on with nothing lost or doubled. The file appears only when complete.
+
+    With --s3, DynamoDB exports the table itself (ExportTableToPointInTime,
+    point-in-time recovery required) and this waits unless --no-wait.
+
+    Examples:
+
+    \b
+      ddbtool export -o backup.jsonl.gz
+      ddbtool export -t cruddur-messages --segments 4 -o backup.jsonl.gz --resume
+      ddbtool export --segment 0 --total-segments 3 -o part0.jsonl
+      ddbtool export --format plain | jq -c 'select(.pk | startswith("USER#"))'
+      ddbtool export --s3 s3://my-backups/cruddur --prod
+    """
+    name = table_or_default(table)
+    if s3:
+        if (
+            output
+            or resume
+            or page_size
+            or segment is not None
+            or total_segments is not None
+            or segments != 1
+        ):
+            raise UsageError(
+                "--s3 exports with DynamoDB's engine: leave out -o, --resume and the segment options"
+            )
+        _export_s3(connection, name, s3, incremental_since, no_wait)
+        return
+    if incremental_since or no_wait:
+        raise UsageError("--incremental-since and --no-wait go with --s3")
+    from ddbtool.export import ExportPlan, approximate_count, export_to_file, export_to_stream
+
+    compress = bool(output and output.name.endswith(".gz"))
+    plan = ExportPlan.build(
+        name, form.value, segments=segments, segment=segment, total_segments=total_segments, compress=compress
+    )
+    if output is None and resume:
+        raise UsageError("--resume needs -o FILE: standard output cannot be cut back to a checkpoint")
+    client = connection.dynamodb()
+    total = approximate_count(client, name) // (plan.total_segments // len(plan.segments))
+    started = time.perf_counter()
+    with render.progress(total or None, f"exporting {name}") as advance:
+        if output is None:
+            result = export_to_stream(
+                client, plan, sys.stdout.buffer, page_size=page_size, on_progress=advance
+            )
+        else:
+            result = export_to_file(
+                client, plan, output, resume=resume, page_size=page_size, on_progress=advance
+            )
+    seconds = time.perf_counter() - started
+    done = result.items - result.resumed_from
+    earlier = f" (and {result.resumed_from:,} before the resume)" if result.resumed_from else ""
+    render.success(
+        f"exported {done:,} items{earlier} of {name} to {result.output} "
+        f"in {seconds:.2f} s ({done / seconds if seconds else 0:,.0f} items/s)"
+    )
+
+
+def _export_s3(connection: Connection, table: str, url: str, since_text: str | None, no_wait: bool) -> None:
+    from ddbtool import s3transfer
+    from ddbtool.model import parse_timestamp
+
+    where = s3transfer.S3Location.parse(url)
+    since = None
+    if since_text:
+        try:
+            since = parse_timestamp(since_text)
+        except ValueError:
+            raise UsageError(
+                f"--incremental-since {since_text!r} is not an ISO-8601 time with a zone; "
+                "write it like 2024-01-01T00:00:00Z"
+            ) from None
+    announce(connection, f"exporting {table} to {where}")
+    started = s3transfer.start_export(connection, table, where, since=since)
+    arn = started["ExportArn"]
+    render.info(f"export {arn} started")
+    if no_wait:
+        render.print_pairs(_pairs(started, _EXPORT_FIELDS))
+        render.info("see how it goes with `ddbtool export-status`")
+        return
+    with render.status(f"waiting for the export of {table} (minutes on AWS)"):
+        finished = s3transfer.wait_export(connection, arn)
+    render.print_pairs(_pairs(finished, _EXPORT_FIELDS))
+    render.success(f"exported {finished.get('ItemCount', '?')} items of {table} to {where}")
+
+
+_EXPORT_FIELDS = (
+    "ExportArn",
+    "ExportStatus",
+    "ExportType",
+    "ExportTime",
+    "S3Bucket",
+    "S3Prefix",
+    "ExportManifest",
+    "ItemCount",
+    "BilledSizeBytes",
+    "FailureCode",
+    "FailureMessage",
+)
+_IMPORT_FIELDS = (
+    "ImportArn",
+    "ImportStatus",
+    "TableArn",
+    "StartTime",
+    "EndTime",
+    "ProcessedItemCount",
+    "ImportedItemCount",
+    "ErrorCount",
+    "ProcessedSizeBytes",
+    "FailureCode",
+    "FailureMessage",
+)
+
+
+def _pairs(found: dict[str, Any], fields: tuple[str, ...]) -> list[tuple[str, Any]]:
+    return [(name, found[name]) for name in fields if found.get(name) is not None]
+
+
+@app.command("import", short_help="Write dump files into a table (or ImportTable from S3 with --s3).")
+@with_connection
+def import_(
+    connection: Connection,
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="FILE...",
+            help="Dump files (either format, .gz too, an S3 export's data files); "
+            "with --s3, the table definition.",
+            show_default=False,
+        ),
+    ] = None,
+    table: TableOption = None,
+    resume: Resume = False,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", min=1, max=32, help="Batches of 25 items written at once.")
+    ] = 4,
+    s3: S3Option = None,
+    no_wait: NoWait = False,
+) -> None:
+    """Write the items of dump files into a table: checked whole first, then batched, resumable.
+
+    Reads either line format (typed {"Item": ...} lines or plain JSON, told
+    apart per line), gzipped or not, streamed. Every line is checked before
+    the first write (each bad line named with file and line, exit 2, nothing
+    written). Items go 25 to a BatchWriteItem, retried; a checkpoint beside the
+    first file (FILE.import-checkpoint.json) records the line reached after
+    each chunk, and --resume goes on from it. Of two lines with one key, the
+    later wins.
+
+    With --s3, DynamoDB's ImportTable creates the table from its definition
+    (default: the one in ./schemas) and loads the files under the prefix.
+
+    Examples:
+
+    \b
+      ddbtool import backup.jsonl.gz
+      ddbtool import -t cruddur-messages part0.jsonl part1.jsonl --resume
+      ddbtool import export/AWSDynamoDB/*/data/*.json.gz
+      ddbtool import --s3 s3://my-backups/cruddur schemas/cruddur-messages.yaml --prod
+    """
+    if s3:
+        if resume or table:
+            raise UsageError("--s3 creates the table of a definition: leave out --resume and --table")
+        _import_s3(connection, s3, files, no_wait)
+        return
+    if no_wait:
+        raise UsageError("--no-wait goes with --s3")
+    if not files:
+        raise UsageError("name the dump files to import: ddbtool import FILE...")
+    from ddbtool.importer import check_files, import_files
+    from ddbtool.tables import require_table
+
+    client = connection.dynamodb()
+    shape = _shape(client, table_or_default(table))
+    render.info(f"checking {len(files)} files for {shape.table}")
+    total = check_files(files, shape)
+    announce(connection, f"importing {total:,} items into {shape.table}")
+    require_table(client, shape.table)
+    started = time.perf_counter()
+    with render.progress(total, f"importing into {shape.table}") as advance:
+        result = import_files(
+            client, files, shape, resume=resume, concurrency=concurrency, on_progress=advance
+        )
+    seconds = time.perf_counter() - started
+    done = result.items - result.resumed_from
+    earlier = f" (and {result.resumed_from:,} before the resume)" if result.resumed_from else ""
+    render.success(
+        f"imported {done:,} items{earlier} into {shape.table} in {seconds:.2f} s "
+        f"({done / seconds if seconds else 0:,.0f} items/s)"
+    )
+
+
+def _shape(client: DynamoDBClient, table: str) -> TableShape:
+    """The key an item needs, from the table's definition in ./schemas, else from the live table."""
+    from ddbtool.cli.data import _key_lookup
+    from ddbtool.importer import TableShape
+
+    key = _key_lookup(client)(table)
+    return TableShape(table, key.names, dict(key.attributes))
+
+
+def _import_s3(connection: Connection, url: str, files: list[Path] | None, no_wait: bool) -> None:
+    from ddbtool import s3transfer
+
+    where = s3transfer.S3Location.parse(url)
+    defined = definitions(files)
+    if len(defined) != 1:
+        raise UsageError(
+            f"{len(defined)} tables are defined; name the one to create: ddbtool import --s3 URL FILE"
+        )
+    spec = defined[0]
+    announce(connection, f"importing {where} into a new table {spec.name}")
+    started = s3transfer.start_import(connection, spec, where)
+    arn = started["ImportArn"]
+    render.info(f"import {arn} started")
+    later = [name for name in s3transfer.LATER if getattr(spec, name)]
+    if no_wait:
+        render.print_pairs(_pairs(started, _IMPORT_FIELDS))
+        if later:
+            render.warn(f"ImportTable cannot set {', '.join(later)}; without waiting, they are not applied")
+        return
+    with render.status(f"waiting for the import into {spec.name} (minutes on AWS)"):
+        finished = s3transfer.wait_import(connection, arn)
+        applied = s3transfer.finish_table(connection.dynamodb(), spec, finished["TableArn"])
+    render.print_pairs(_pairs(finished, _IMPORT_FIELDS))
+    if applied:
+        render.info(f"then set {', '.join(applied)}")
+    render.success(
+        f"imported {finished.get('ImportedItemCount', 0)} of {finished.get('ProcessedItemCount', 0)} items "
+        f"into {spec.name}, {finished.get('ErrorCount', 0)} errors"
+    )
+
+
+ArnArguments = Annotated[
+    list[str] | None, typer.Argument(metavar="ARN...", help="Show these only.", show_default=False)
+]
+
+
+@app.command("export-status", short_help="Recent S3 exports of a table.")
+@with_connection
+def export_status(
+    connection: Connection,
+    arns: ArnArguments = None,
+    table: TableOption = None,
+    output: TableOrJsonOutput = TableOrJson.table,
+) -> None:
+    """List the S3 exports of a table (or describe the ARNs given): status, items, where.
+
+    Examples:
+
+    \b
+      ddbtool export-status --prod
+      ddbtool export-status arn:aws:dynamodb:us-east-1:123456789012:table/t/export/0171 --output json
+    """
+    from ddbtool import s3transfer
+    from ddbtool.tables import require_table
+
+    client = connection.dynamodb()
+    if arns:
+        found = [s3transfer.describe_export(client, arn) for arn in arns]
+    else:
+        table_arn = require_table(client, table_or_default(table))["TableArn"]
+        found = list(s3transfer.list_exports(client, table_arn))
+    _print_status(found, _EXPORT_FIELDS, output)
+
+
+@app.command("import-status", short_help="Recent S3 imports.")
+@with_connection
+def import_status(
+    connection: Connection,
+    arns: ArnArguments = None,
+    output: TableOrJsonOutput = TableOrJson.table,
+) -> None:
+    """List recent ImportTable runs (or describe the ARNs given): status and item counts.
+
+    Examples:
+
+    \b
+      ddbtool import-status --prod
+      ddbtool import-status arn:aws:dynamodb:us-east-1:123456789012:table/t/import/0171 --output json
+    """
+    from ddbtool import s3transfer
+
+    client = connection.dynamodb()
+    if arns:
+        found = [s3transfer.describe_import(client, arn) for arn in arns]
+    else:
+        found = list(s3transfer.list_imports(client))
+    _print_status(found, _IMPORT_FIELDS, output)
+
+
+def _print_status(found: list[dict[str, Any]], fields: tuple[str, ...], output: TableOrJson) -> None:
+    from ddbtool.s3transfer import summaries
+
+    rows = summaries(found, fields)
+    if output is TableOrJson.json:
+        render.print_json(rows)
+        return
+    shown = [name for name in fields if any(row[name] is not None for row in rows)] or list(fields[:2])
+    render.print_table(shown, [[row[name] for name in shown] for row in rows], wrap=shown[:1])
+    render.info(f"{len(rows)} found")

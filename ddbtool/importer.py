@@ -1,0 +1,207 @@
+"""Import dump files into a table: checked whole first, then written in chunks, resumable.
+
+`check_files` reads every line of every file once, streamed, and collects each
+bad line (not JSON, not an item, a key attribute missing or of the wrong type,
+anything DynamoDB's item rules refuse) with its file and line. Only when there
+is none does `import_files` read the files again and write.
+
+Items go to the batch writer (25 a BatchWriteItem, retried, a few batches at
+once) one chunk at a time; after each chunk is acknowledged the checkpoint
+records the file and line reached. `--resume` skips what the checkpoint
+vouches for and writes the rest; a chunk cut short is written again whole,
+which changes nothing since a put of the same item is idempotent.
+
+Two lines with the same key: the later one wins, as puts in file order would.
+Chunks are written one after the other; within a chunk only the later of two
+such lines is sent (the batch writer refuses two items with one key, since
+which landed last would depend on timing).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ddbtool.dumpfile import LineError, read_items
+from ddbtool.errors import DdbtoolError, InputFileError, Problem, UsageError
+from ddbtool.values import item_problems
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+CHUNK_ITEMS = 2500  # items per checkpoint: 100 BatchWriteItem calls
+MAX_REPORTED = 50  # bad lines listed before the rest are only counted
+
+
+class ImportInterrupted(DdbtoolError):
+    """Ctrl-C during an import: the checkpoint says where to go on."""
+
+    exit_code = 130  # 128 + SIGINT, as shells report Ctrl-C
+
+
+@dataclass(frozen=True)
+class TableShape:
+    """What an item needs for this table: its key attributes, and the type of every key attribute."""
+
+    table: str
+    key: tuple[str, ...]  # partition, then sort
+    key_types: Mapping[str, str]  # key attributes of the table and its indexes: S, N or B
+
+
+def check_files(paths: Sequence[Path], shape: TableShape) -> int:
+    """Read every file once and return how many items they hold; InputFileError naming every bad line."""
+    problems: list[Problem] = []
+    hidden = items = 0
+    for path in paths:
+        _require_readable(path)
+        for number, found in read_items(path):
+            if isinstance(found, LineError):
+                wrong = [Problem(str(path), number, found.field, str(found))]
+            else:
+                items += 1
+                wrong = [
+                    Problem(str(path), number, p.field, p.message)
+                    for p in item_problems(found, shape.key_types, shape.key)
+                ]
+            hidden += max(0, len(problems) + len(wrong) - MAX_REPORTED)
+            problems.extend(wrong[: max(0, MAX_REPORTED - len(problems))])
+    if problems:
+        if hidden:
+            last = problems[-1]
+            problems.append(Problem(last.file, last.line, "", f"... and {hidden} more problems"))
+        raise InputFileError(problems)
+    return items
+
+
+def _require_readable(path: Path) -> None:
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file")
+    if not os.access(path, os.R_OK):
+        raise UsageError(f"{path}: cannot be read")
+
+
+# --- the checkpoint ---------------------------------------------------------------------
+
+
+@dataclass
+class ImportCheckpoint:
+    """Where an import got: every line up to `line` of file number `file` is written."""
+
+    path: Path
+    table: str
+    files: list[str]
+    sizes: list[int]
+    file: int = 0
+    line: int = 0
+    items: int = 0
+
+    def save(self) -> None:
+        document = {k: getattr(self, k) for k in ("table", "files", "sizes", "file", "line", "items")}
+        temporary = self.path.with_name(self.path.name + ".tmp")
+        temporary.write_text(json.dumps(document, indent=1), encoding="utf-8")
+        temporary.replace(self.path)
+
+
+def checkpoint_path(paths: Sequence[Path]) -> Path:
+    """Beside the first file: `FILE.import-checkpoint.json`."""
+    return paths[0].with_name(paths[0].name + ".import-checkpoint.json")
+
+
+def _start(paths: Sequence[Path], table: str, resume: bool) -> ImportCheckpoint:
+    where = checkpoint_path(paths)
+    files, sizes = [str(p) for p in paths], [p.stat().st_size for p in paths]
+    if where.exists() and not resume:
+        raise UsageError(
+            f"{where} exists: an earlier import of these files did not finish; "
+            "pass --resume to go on from it, or remove it to start over"
+        )
+    if not resume:
+        return ImportCheckpoint(where, table, files, sizes)
+    if not where.exists():
+        raise UsageError(f"nothing to resume: no {where}; run without --resume to start an import")
+    try:
+        saved = json.loads(where.read_text(encoding="utf-8"))
+        checkpoint = ImportCheckpoint(where, **saved)
+    except (OSError, ValueError, TypeError) as exc:
+        raise UsageError(
+            f"{where}: not a checkpoint ddbtool can read ({exc}); remove it to start over"
+        ) from None
+    if (checkpoint.table, checkpoint.files, checkpoint.sizes) != (table, files, sizes):
+        raise UsageError(
+            f"{where} is for table {checkpoint.table} and the files {', '.join(checkpoint.files)} "
+            "as they were then; resume with those, or remove it to start over"
+        )
+    return checkpoint
+
+
+# --- writing ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    table: str
+    items: int  # written by this run and any earlier one it resumed
+    resumed_from: int
+
+
+def import_files(
+    client: DynamoDBClient,
+    paths: Sequence[Path],
+    shape: TableShape,
+    *,
+    resume: bool = False,
+    concurrency: int = 4,
+    chunk_items: int = CHUNK_ITEMS,
+    on_progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Write every item of `paths` (already checked by check_files) into the table.
+
+    The checkpoint beside the first file is kept after each chunk and removed
+    at the end. Ctrl-C raises ImportInterrupted; other errors leave the
+    checkpoint too, so the same command with `resume` goes on.
+    """
+    from ddbtool.batch import write_items
+
+    checkpoint = _start(paths, shape.table, resume)
+    resumed_from = checkpoint.items
+    checkpoint.save()
+
+    try:
+        for position, chunk in _chunks(paths, shape.key, checkpoint, chunk_items):
+            write_items(
+                client, shape.table, chunk, shape.key, on_progress=on_progress, concurrency=concurrency
+            )
+            checkpoint.file, checkpoint.line = position
+            checkpoint.items += len(chunk)
+            checkpoint.save()
+    except KeyboardInterrupt:
+        raise ImportInterrupted(
+            f"interrupted after {checkpoint.items:,} items; {checkpoint.path} records the line reached: "
+            "run the same command with --resume to go on"
+        ) from None
+    checkpoint.path.unlink()
+    return ImportResult(shape.table, checkpoint.items, resumed_from)
+
+
+def _chunks(
+    paths: Sequence[Path], key: Sequence[str], checkpoint: ImportCheckpoint, size: int
+) -> Iterator[tuple[tuple[int, int], list[dict[str, Any]]]]:
+    """Chunks of items (the later of two with one key), each with the (file, line) of its last line."""
+    chunk: dict[tuple[Any, ...], dict[str, Any]] = {}
+    position = (checkpoint.file, checkpoint.line)
+    for index in range(checkpoint.file, len(paths)):
+        skip = checkpoint.line if index == checkpoint.file else 0
+        for number, found in read_items(paths[index], start_after=skip):
+            if isinstance(found, LineError):  # check_files saw none; the file changed since
+                raise UsageError(f"{paths[index]}:{number}: {found}; the file changed during the import")
+            chunk[tuple(repr(found[name]) for name in key)] = found
+            position = (index, number)
+            if len(chunk) >= size:
+                yield position, list(chunk.values())
+                chunk = {}
+    if chunk:
+        yield position, list(chunk.values())
