@@ -222,11 +222,11 @@ class Connection:
                 core.set_credentials(*LOCAL_CREDENTIALS)
         # botocore reads only AWS_DEFAULT_REGION; the AWS CLI v2 and the other SDKs
         # put AWS_REGION first, and so does ddbtool.
-        session = boto3.Session(
-            botocore_session=core, region_name=self.target.region or os.environ.get("AWS_REGION") or None
-        )
-        if endpoint and session.region_name is None:
-            session = boto3.Session(botocore_session=core, region_name=LOCAL_REGION)
+        region = self.target.region or os.environ.get("AWS_REGION") or None
+        if endpoint and region is None and core.get_config_variable("region") is None:
+            region = LOCAL_REGION
+        # One boto3 Session per botocore session: a second one registers boto3's S3 methods twice.
+        session = boto3.Session(botocore_session=core, region_name=region)
         if session.region_name is not None:
             check_region(session.region_name, self._region_source(session.region_name), aws=not endpoint)
         self._session, self._endpoint, self._endpoint_source = session, endpoint, source

@@ -55,8 +55,17 @@ class LineError(ValueError):
 def line_writer(form: Format) -> Callable[[Mapping[str, Any]], str]:
     """How one typed item (as the low-level client returns it) becomes one line, without its newline."""
     if form == "plain":
-        return lambda item: json_text(from_dynamo(item))
+        return lambda item: json_text(_sorted_maps(from_dynamo(item)))
     return typed_line
+
+
+def _sorted_maps(value: Any) -> Any:
+    """Maps with their keys in order, at every level (json_text already sorts set members)."""
+    if isinstance(value, dict):
+        return {key: _sorted_maps(value[key]) for key in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted_maps(member) for member in value]
+    return value
 
 
 def typed_line(item: Mapping[str, Any]) -> str:

@@ -46,9 +46,10 @@ class S3Location:
         return f"s3://{self.bucket}/{self.prefix}"
 
 
-def _poll(connection: Connection) -> dict[str, int]:
-    """Waiter settings: locally the work is done in a moment; on AWS it takes minutes."""
-    return {"Delay": 1, "MaxAttempts": 600} if connection.is_local else {"Delay": 20, "MaxAttempts": 1080}
+def _poll(connection: Connection, delay: int | None) -> dict[str, int]:
+    """Waiter settings: locally the work is done in a moment; on AWS it takes minutes (up to 6 hours)."""
+    delay = delay or (1 if connection.is_local else 20)
+    return {"Delay": delay, "MaxAttempts": 6 * 3600 // delay}
 
 
 # --- export -----------------------------------------------------------------------------
@@ -88,10 +89,10 @@ def start_export(
         ) from None
 
 
-def wait_export(connection: Connection, arn: str) -> dict[str, Any]:
+def wait_export(connection: Connection, arn: str, delay: int | None = None) -> dict[str, Any]:
     """Wait until the export completes; its description. DdbtoolError with AWS's reason if it fails."""
     client = connection.dynamodb()
-    _wait(client, "export_completed", {"ExportArn": arn}, _poll(connection))
+    _wait(client, "export_completed", {"ExportArn": arn}, _poll(connection, delay))
     return describe_export(client, arn)
 
 
@@ -190,10 +191,10 @@ def _data_files(connection: Connection, where: S3Location) -> tuple[str, str]:
     return prefix, kinds.pop()
 
 
-def wait_import(connection: Connection, arn: str) -> dict[str, Any]:
+def wait_import(connection: Connection, arn: str, delay: int | None = None) -> dict[str, Any]:
     """Wait until the import completes; its description. DdbtoolError with AWS's reason if it fails."""
     client = connection.dynamodb()
-    _wait(client, "import_completed", {"ImportArn": arn}, _poll(connection))
+    _wait(client, "import_completed", {"ImportArn": arn}, _poll(connection, delay))
     return describe_import(client, arn)
 
 
