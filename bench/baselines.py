@@ -3,6 +3,8 @@
     python bench/baselines.py put-loop FILE TABLE      one put_item per item (the original scripts)
     python bench/baselines.py batch-writer FILE TABLE  boto3's Table.batch_writer
     python bench/baselines.py scan TABLE               a bare boto3 paginator loop, JSON lines out
+    python bench/baselines.py export TABLE FILE        the same loop writing {"Item": ...} lines to a file
+    python bench/baselines.py import FILE TABLE        a bare BatchWriteItem loop over such a file
 
 The writers read the same seed file through ddbtool's own parser, so every
 contender pays the same parsing cost and writes exactly the same items; only
@@ -46,6 +48,32 @@ def scan(table: str) -> None:
             out.write(json.dumps(item) + "\n")
 
 
+def export(table: str, path: Path) -> None:
+    with path.open("w") as out:
+        for page in boto3.client("dynamodb").get_paginator("scan").paginate(TableName=table):
+            for item in page["Items"]:
+                out.write(json.dumps({"Item": item}) + "\n")
+
+
+def import_lines(path: Path, table: str) -> None:
+    """25 items a BatchWriteItem, one call at a time, unprocessed items sent again at once."""
+    client = boto3.client("dynamodb")
+
+    def send(batch: list[dict[str, Any]]) -> None:
+        while batch:
+            response = client.batch_write_item(RequestItems={table: batch})  # type: ignore[dict-item]
+            batch = response.get("UnprocessedItems", {}).get(table, [])  # type: ignore[assignment]
+
+    batch: list[dict[str, Any]] = []
+    with path.open() as lines:
+        for line in lines:
+            batch.append({"PutRequest": {"Item": json.loads(line)["Item"]}})
+            if len(batch) == 25:
+                send(batch)
+                batch = []
+    send(batch)
+
+
 def main(argv: list[str]) -> None:
     match argv:
         case ["put-loop", path, table]:
@@ -54,6 +82,10 @@ def main(argv: list[str]) -> None:
             batch_writer(Path(path), table)
         case ["scan", table]:
             scan(table)
+        case ["export", table, path]:
+            export(table, Path(path))
+        case ["import", path, table]:
+            import_lines(Path(path), table)
         case _:
             sys.exit(__doc__)
 

@@ -1,4 +1,4 @@
-"""Seed, scan and start-up benchmarks, measured side by side in one run.
+"""Seed, scan, export, import and start-up benchmarks, measured side by side in one run.
 
     ./scripts/bench            the full run (about 15 minutes on 2 cores)
     ./scripts/bench --quick    small sizes, one run: checks the harness works
@@ -247,6 +247,53 @@ def run_scan(
     return results
 
 
+def transfer_case(kind: str, messages: int) -> str:
+    return f"{kind}: {messages:,} messages"
+
+
+def run_transfer(
+    launcher: Launcher, endpoint: Endpoint, work: Path, messages: int, runs: int
+) -> list[Result]:
+    """Export to a dump file against a bare paginator, then import it against a bare BatchWriteItem loop."""
+    table, copy = "transfer", "transfer-copy"
+    seed = work / f"{table}.yaml"
+    items = write_seed_file(seed, messages)
+    seed.write_text(seed.read_text().replace(f"table: {TABLE}", f"table: {table}"))
+    endpoint.fresh_table(table)
+    endpoint.prepare("seed", str(seed))
+    dump, bare = work / "export.jsonl", work / "bare.jsonl"
+    exporters: dict[str, list[str]] = {
+        "ddbtool export -o FILE": endpoint.ddbtool("export", "-t", table, "-o", str(dump)),
+        "boto3 paginator to JSON lines": [
+            sys.executable,
+            str(HERE / "baselines.py"),
+            "export",
+            table,
+            str(bare),
+        ],
+    }
+    importers: dict[str, list[str]] = {
+        "ddbtool import FILE": endpoint.ddbtool("import", "-t", copy, str(dump)),
+        "BatchWriteItem loop": [sys.executable, str(HERE / "baselines.py"), "import", str(dump), copy],
+    }
+    export_case, import_case = transfer_case("export", messages), transfer_case("import", messages)
+    rows = {name: Result(export_case, name, items=items) for name in exporters}
+    rows |= {name: Result(import_case, name, items=items) for name in importers}
+    for _ in range(runs):
+        for name, command in exporters.items():
+            rows[name].samples.append(launcher.measure(command, endpoint.env))
+        for path in (dump, bare):
+            if sum(1 for _ in path.open()) != items:
+                raise RuntimeError(f"{path.name} does not hold {items} items")
+        for name, command in importers.items():
+            endpoint.fresh_table(copy)
+            rows[name].samples.append(launcher.measure(command, endpoint.env))
+            written = endpoint.count(copy)
+            if written != items:
+                raise RuntimeError(f"{name} wrote {written} items, not {items}")
+    return list(rows.values())
+
+
 def run_startup(launcher: Launcher, endpoint: Endpoint, runs: int, aws: bool) -> list[Result]:
     contenders: dict[str, list[str]] = {
         "ddbtool --help": [str(BIN / "ddbtool"), "--help"],
@@ -299,6 +346,20 @@ def targets(
             f"({growth:.2f}x) from {sizes[0]:,} to {sizes[-1]:,} items",
             "flat (under 1.2x)",
             growth < 1.2,
+        )
+    )
+    exported = ratio(
+        results, transfer_case("export", messages), "ddbtool export -o FILE", "boto3 paginator to JSON lines"
+    )
+    checks.append(
+        (f"export: ddbtool takes {exported:.2f}x the bare paginator's time", "within 1.2x", exported <= 1.2)
+    )
+    imported = ratio(results, transfer_case("import", messages), "ddbtool import FILE", "BatchWriteItem loop")
+    checks.append(
+        (
+            f"import: ddbtool takes {imported:.2f}x the bare BatchWriteItem loop's time",
+            "no slower",
+            imported <= 1.0,
         )
     )
     help_ratio = ratio(results, "start-up", "ddbtool --help", 'python -c "import boto3"')
@@ -365,6 +426,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             results = run_seed(launcher, endpoint, work, messages, runs)
             step(f"scan: {' and '.join(f'{s:,}' for s in sizes)} items")
             results += run_scan(launcher, endpoint, work, sizes, runs, aws)
+            step(f"export and import: {messages:,} messages")
+            results += run_transfer(launcher, endpoint, work, messages, runs)
             step("start-up")
             results += run_startup(launcher, endpoint, max(runs, 5), aws)
     finally:
