@@ -2,6 +2,7 @@
 
     ./scripts/bench            the full run (about 15 minutes on 2 cores)
     ./scripts/bench --quick    small sizes, one run: checks the harness works
+    ./scripts/bench --cases transfer   only export and import
 
 It starts its own moto server on a free port, generates its data, runs every
 contender as its own process (whole-process wall time, and peak RSS from wait4
@@ -33,6 +34,7 @@ HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 SCHEMA = HERE.parent / "schemas" / "cruddur-messages.yaml"
 TABLE = "cruddur-messages"
+CASES = frozenset({"seed", "scan", "transfer", "start-up"})
 WORDS = [
     "the",
     "station",
@@ -317,9 +319,23 @@ def ratio(results: list[Result], case: str, numerator: str, denominator: str) ->
 
 
 def targets(
-    results: list[Result], messages: int, sizes: Sequence[int], aws: bool
+    results: list[Result], messages: int, sizes: Sequence[int], aws: bool, cases: frozenset[str] = CASES
 ) -> list[tuple[str, str, bool]]:
+    """The verdict on each target of the cases that ran."""
     seed, small, large = seed_case(messages), scan_case(sizes[0]), scan_case(sizes[-1])
+    checks: list[tuple[str, str, bool]] = []
+    if "seed" in cases:
+        checks += seed_targets(results, seed)
+    if "scan" in cases:
+        checks += scan_targets(results, small, large, sizes, aws)
+    if "transfer" in cases:
+        checks += transfer_targets(results, messages)
+    if "start-up" in cases:
+        checks += startup_targets(results)
+    return checks
+
+
+def seed_targets(results: list[Result], seed: str) -> list[tuple[str, str, bool]]:
     checks = []
     speedup = ratio(results, seed, "put_item loop", "ddbtool seed")
     checks.append((f"seed: ddbtool is {speedup:.1f}x the put_item loop", "at least 10x", speedup >= 10))
@@ -331,6 +347,13 @@ def targets(
             vs_writer <= 1.0,
         )
     )
+    return checks
+
+
+def scan_targets(
+    results: list[Result], small: str, large: str, sizes: Sequence[int], aws: bool
+) -> list[tuple[str, str, bool]]:
+    checks = []
     if aws:
         vs_aws = ratio(results, large, "ddbtool scan --output jsonl", "aws dynamodb scan")
         checks.append(
@@ -348,6 +371,11 @@ def targets(
             growth < 1.2,
         )
     )
+    return checks
+
+
+def transfer_targets(results: list[Result], messages: int) -> list[tuple[str, str, bool]]:
+    checks = []
     exported = ratio(
         results, transfer_case("export", messages), "ddbtool export -o FILE", "boto3 paginator to JSON lines"
     )
@@ -362,6 +390,11 @@ def targets(
             imported <= 1.0,
         )
     )
+    return checks
+
+
+def startup_targets(results: list[Result]) -> list[tuple[str, str, bool]]:
+    checks = []
     help_ratio = ratio(results, "start-up", "ddbtool --help", 'python -c "import boto3"')
     checks.append(
         (
@@ -401,9 +434,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes and one run, to check the harness")
     parser.add_argument("--runs", type=int, help="runs per contender; the median is reported (default 3)")
     parser.add_argument("--messages", type=int, help="messages in the seed case (default 20000)")
+    parser.add_argument(
+        "--cases",
+        default=",".join(sorted(CASES)),
+        help=f"comma-separated cases to run (default all: {', '.join(sorted(CASES))})",
+    )
     parser.add_argument("--markdown", action="store_true", help="print the tables as Markdown")
     parser.add_argument("--json", type=Path, help="also write every sample to this file")
     args = parser.parse_args(argv)
+    cases = frozenset(args.cases.split(","))
+    if not cases <= CASES:
+        parser.error(f"unknown cases: {', '.join(sorted(cases - CASES))}")
     runs = args.runs or (1 if args.quick else 3)
     messages = args.messages or (300 if args.quick else 20_000)
     sizes = (200, 2_000) if args.quick else (10_000, 100_000)
@@ -422,18 +463,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with tempfile.TemporaryDirectory() as folder:
             work = Path(folder)
-            step(f"seed: {messages:,} messages, {runs} runs of each contender")
-            results = run_seed(launcher, endpoint, work, messages, runs)
-            step(f"scan: {' and '.join(f'{s:,}' for s in sizes)} items")
-            results += run_scan(launcher, endpoint, work, sizes, runs, aws)
-            step(f"export and import: {messages:,} messages")
-            results += run_transfer(launcher, endpoint, work, messages, runs)
-            step("start-up")
-            results += run_startup(launcher, endpoint, max(runs, 5), aws)
+            results: list[Result] = []
+            if "seed" in cases:
+                step(f"seed: {messages:,} messages, {runs} runs of each contender")
+                results += run_seed(launcher, endpoint, work, messages, runs)
+            if "scan" in cases:
+                step(f"scan: {' and '.join(f'{s:,}' for s in sizes)} items")
+                results += run_scan(launcher, endpoint, work, sizes, runs, aws)
+            if "transfer" in cases:
+                step(f"export and import: {messages:,} messages")
+                results += run_transfer(launcher, endpoint, work, messages, runs)
+            if "start-up" in cases:
+                step("start-up")
+                results += run_startup(launcher, endpoint, max(runs, 5), aws)
     finally:
         launcher.close()
         local.stop(server.port, state)
-    checks = targets(results, messages, sizes, aws)
+    checks = targets(results, messages, sizes, aws, cases)
     print(report(results, checks, args.markdown))
     if args.json:
         args.json.write_text(
