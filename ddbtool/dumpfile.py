@@ -25,6 +25,7 @@ import base64
 import binascii
 import gzip
 import json
+import zlib
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from decimal import Decimal, DecimalException
@@ -129,14 +130,18 @@ def read_items(path: Path, start_after: int = 0) -> Iterator[tuple[int, dict[str
     Lines up to `start_after` are skipped unparsed (a resumed import).
     Errors are yielded rather than raised so that one pass can report them all.
     """
-    with open_dump(path) as stream:
-        for number, raw in enumerate(stream, start=1):
-            if number <= start_after or not raw.strip():
-                continue
-            try:
-                yield number, parse_line(raw, number)
-            except LineError as problem:
-                yield number, problem
+    number = 0
+    try:
+        with open_dump(path) as stream:
+            for number, raw in enumerate(stream, start=1):
+                if number <= start_after or not raw.strip():
+                    continue
+                try:
+                    yield number, parse_line(raw, number)
+                except LineError as problem:
+                    yield number, problem
+    except (OSError, EOFError, zlib.error) as exc:  # a damaged or cut-short gzip file
+        yield number + 1, LineError(number + 1, "", f"cannot read on from here: {exc}")
 
 
 def parse_line(raw: bytes, number: int = 0) -> dict[str, Any]:

@@ -227,6 +227,11 @@ def export_to_file(
             f"interrupted after {checkpoint.items:,} items; {where} records each segment's place: "
             "run the same command with --resume to go on"
         ) from None
+    except OSError as exc:  # a full disk, a lost mount: what is recorded is still whole
+        raise DdbtoolError(
+            f"cannot write beside {output} ({exc.strerror or exc}) after {checkpoint.items:,} items; "
+            "fix that, then run the same command with --resume"
+        ) from None
     finally:
         for part in parts.values():
             part.close()
@@ -293,8 +298,13 @@ def export_to_stream(
     """Export to a stream (stdout) as pages come; no checkpoint, since a stream cannot be cut back."""
     items = size = 0
     for page in _pages(client, plan, dict.fromkeys(plan.segments), page_size):
-        out.write(page.data)
-        out.flush()
+        try:
+            out.write(page.data)
+            out.flush()
+        except BrokenPipeError:
+            raise  # the reader stopped reading (`| head`): not worth a message
+        except OSError as exc:
+            raise DdbtoolError(f"cannot write to standard output ({exc.strerror or exc})") from None
         items += page.count
         size += len(page.data)
         if on_progress:

@@ -78,3 +78,15 @@ def test_gzip_is_recognised_by_its_bytes_and_pages_are_members(tmp_path: Path) -
     dump.write_bytes(b"".join(pages))
     assert gzip.decompress(pages[0]).count(b"\n") == 3
     assert [item["pk"] for _, item in read_items(dump)] == [f"p{n}" for n in range(6)]  # type: ignore[index]
+
+
+def test_a_cut_short_gzip_file_is_a_located_error_not_a_crash(tmp_path: Path) -> None:
+    text = "".join(f'{{"pk": "p{n}", "sk": "s"}}\n' for n in range(2000)).encode()
+    packed = gzip.compress(text)
+    dump = tmp_path / "cut.jsonl.gz"
+    dump.write_bytes(packed[: len(packed) // 2])
+    found = list(read_items(dump))
+    number, last = found[-1]
+    assert isinstance(last, LineError) and "cannot read on from here" in str(last)
+    assert all(isinstance(item, dict) for _, item in found[:-1])
+    assert number == len(found)
