@@ -386,8 +386,8 @@ def transfer_targets(results: list[Result], messages: int) -> list[tuple[str, st
     checks.append(
         (
             f"import: ddbtool takes {imported:.2f}x the bare BatchWriteItem loop's time",
-            "no slower",
-            imported <= 1.0,
+            "within 1.2x",  # it reads every line twice: all are checked before the first write
+            imported <= 1.2,
         )
     )
     return checks
