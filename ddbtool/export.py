@@ -201,6 +201,8 @@ def export_to_file(
     resumed_from = checkpoint.items
     if not resume:
         checkpoint.save()
+    if on_progress and resumed_from:
+        on_progress(resumed_from)
     if all(state.done for state in checkpoint.states.values()) and _already_merged(output, checkpoint):
         return _finished(checkpoint, output, resumed_from)
     parts = {

@@ -52,8 +52,13 @@ class TableShape:
     key_types: Mapping[str, str]  # key attributes of the table and its indexes: S, N or B
 
 
-def check_files(paths: Sequence[Path], shape: TableShape) -> int:
-    """Read every file once and return how many items they hold; InputFileError naming every bad line."""
+def check_files(
+    paths: Sequence[Path], shape: TableShape, on_progress: Callable[[int], None] | None = None
+) -> int:
+    """Read every file once and return how many items they hold; InputFileError naming every bad line.
+
+    `on_progress(n)` is told of lines read, a thousand at a time.
+    """
     problems: list[Problem] = []
     hidden = items = 0
     for path in paths:
@@ -63,6 +68,8 @@ def check_files(paths: Sequence[Path], shape: TableShape) -> int:
                 wrong = [Problem(str(path), number, found.field, str(found))]
             else:
                 items += 1
+                if on_progress and items % 1000 == 0:
+                    on_progress(1000)
                 wrong = [
                     Problem(str(path), number, p.field, p.message)
                     for p in item_problems(found, shape.key_types, shape.key)
@@ -169,6 +176,8 @@ def import_files(
     checkpoint = _start(paths, shape.table, resume)
     resumed_from = checkpoint.items
     checkpoint.save()
+    if on_progress and resumed_from:
+        on_progress(resumed_from)
 
     try:
         for position, chunk in _chunks(paths, shape.key, checkpoint, chunk_items):

@@ -90,8 +90,10 @@ def test_ctrl_c_then_resume_gives_every_item_exactly_once(
 
     with pytest.raises(UsageError, match="pass --resume"):
         export_to_file(table, plan, output, page_size=40)
-    result = export_to_file(unhooked(), plan, output, resume=True, page_size=40)
+    progress: list[int] = []
+    result = export_to_file(unhooked(), plan, output, resume=True, page_size=40, on_progress=progress.append)
     assert 0 < result.resumed_from < COUNT
+    assert progress[0] == result.resumed_from and sum(progress) == COUNT
     keys = keys_of(lines_of(output))
     assert len(keys) == COUNT and len(set(keys)) == COUNT
     assert not checkpoint_path(output).exists()

@@ -85,6 +85,7 @@ def test_import_writes_every_item_exactly_and_removes_its_checkpoint(table: Any,
     items = [RICH_ITEM, *numbered_items(60)]
     dump = write_dump(tmp_path / "dump.jsonl.gz", items)
     progress: list[int] = []
+    assert check_files([dump], SHAPE) == len(items)
     result = import_files(table, [dump], SHAPE, chunk_items=25, on_progress=progress.append)
     assert result.items == sum(progress) == len(items)
     assert table_items(table) == sorted(items, key=lambda i: i["pk"])
@@ -111,8 +112,12 @@ def test_ctrl_c_leaves_a_checkpoint_and_resume_writes_the_rest(table: Any, tmp_p
     with pytest.raises(UsageError, match="as they were then"):
         import_files(table, [first], SHAPE, resume=True)
 
-    result = import_files(table, [first, second], SHAPE, chunk_items=25, resume=True)
+    progress: list[int] = []
+    result = import_files(
+        table, [first, second], SHAPE, chunk_items=25, resume=True, on_progress=progress.append
+    )
     assert (result.resumed_from, result.items) == (100, 120)
+    assert progress[0] == 100 and sum(progress) == 120  # the bar starts where the last run stopped
     assert [i["pk"] for i in table_items(table)] == [i["pk"] for i in numbered_items(120)]
 
 

@@ -292,8 +292,8 @@ def import_(
 
     client = connection.dynamodb()
     shape = _shape(client, table_or_default(table))
-    render.info(f"checking {len(files)} files for {shape.table}")
-    total = check_files(files, shape)
+    with render.progress(None, f"checking {len(files)} files") as checked:
+        total = check_files(files, shape, on_progress=checked)
     announce(connection, f"importing {total:,} items into {shape.table}")
     require_table(client, shape.table)
     started = time.perf_counter()
