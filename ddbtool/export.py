@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from ddbtool.dumpfile import Format, encode_page, line_writer, typed_from_json, typed_to_json
-from ddbtool.errors import DdbtoolError, UsageError
+from ddbtool.errors import DdbtoolError, Interrupted, UsageError
 from ddbtool.scan import interleave
 
 if TYPE_CHECKING:
@@ -41,12 +41,6 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import PaginatorConfigTypeDef
 
 CHECKPOINT_VERSION = 1
-
-
-class ExportInterrupted(DdbtoolError):
-    """Ctrl-C during an export to a file: the checkpoint says where to go on."""
-
-    exit_code = 130  # 128 + SIGINT, as shells report Ctrl-C
 
 
 @dataclass(frozen=True)
@@ -187,7 +181,7 @@ def export_to_file(
     """Export to `output` through part files and a checkpoint (see the module docstring).
 
     Without `resume` an existing checkpoint is a UsageError; with it, a missing one is.
-    Ctrl-C leaves the checkpoint consistent and raises ExportInterrupted.
+    Ctrl-C leaves the checkpoint consistent and raises Interrupted.
     """
     where = checkpoint_path(output)
     if where.exists() and not resume:
@@ -225,7 +219,7 @@ def export_to_file(
             if on_progress:
                 on_progress(page.count)
     except KeyboardInterrupt:
-        raise ExportInterrupted(
+        raise Interrupted(
             f"interrupted after {checkpoint.items:,} items; {where} records each segment's place: "
             "run the same command with --resume to go on"
         ) from None

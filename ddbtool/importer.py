@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ddbtool.dumpfile import LineError, read_items
-from ddbtool.errors import DdbtoolError, InputFileError, Problem, UsageError
+from ddbtool.errors import InputFileError, Interrupted, Problem, UsageError
 from ddbtool.values import item_problems
 
 if TYPE_CHECKING:
@@ -35,12 +35,6 @@ if TYPE_CHECKING:
 
 CHUNK_ITEMS = 2500  # items per checkpoint: 100 BatchWriteItem calls
 MAX_REPORTED = 50  # bad lines listed before the rest are only counted
-
-
-class ImportInterrupted(DdbtoolError):
-    """Ctrl-C during an import: the checkpoint says where to go on."""
-
-    exit_code = 130  # 128 + SIGINT, as shells report Ctrl-C
 
 
 @dataclass(frozen=True)
@@ -168,7 +162,7 @@ def import_files(
     """Write every item of `paths` (already checked by check_files) into the table.
 
     The checkpoint beside the first file is kept after each chunk and removed
-    at the end. Ctrl-C raises ImportInterrupted; other errors leave the
+    at the end. Ctrl-C raises Interrupted; other errors leave the
     checkpoint too, so the same command with `resume` goes on.
     """
     from ddbtool.batch import write_items
@@ -188,7 +182,7 @@ def import_files(
             checkpoint.items += len(chunk)
             checkpoint.save()
     except KeyboardInterrupt:
-        raise ImportInterrupted(
+        raise Interrupted(
             f"interrupted after {checkpoint.items:,} items; {checkpoint.path} records the line reached: "
             "run the same command with --resume to go on"
         ) from None

@@ -12,9 +12,8 @@ import boto3
 import pytest
 
 from ddbtool.dumpfile import parse_line
-from ddbtool.errors import UsageError
+from ddbtool.errors import Interrupted, UsageError
 from ddbtool.export import (
-    ExportInterrupted,
     ExportPlan,
     checkpoint_path,
     export_to_file,
@@ -82,7 +81,7 @@ def test_ctrl_c_then_resume_gives_every_item_exactly_once(
     output = tmp_path / ("dump.jsonl.gz" if compress else "dump.jsonl")
     plan = ExportPlan.build(TABLE, "dynamodb", segments=segments, compress=compress)
     interrupt_after(table, 3)
-    with pytest.raises(ExportInterrupted, match="--resume"):
+    with pytest.raises(Interrupted, match="--resume"):
         export_to_file(table, plan, output, page_size=40)
     assert not output.exists()
     saved = json.loads(checkpoint_path(output).read_text())
@@ -102,7 +101,7 @@ def test_ctrl_c_then_resume_gives_every_item_exactly_once(
 def test_resume_cuts_a_page_written_after_the_last_checkpoint(table: Any, tmp_path: Path) -> None:
     output = tmp_path / "dump.jsonl"
     interrupt_after(table, 2)
-    with pytest.raises(ExportInterrupted):
+    with pytest.raises(Interrupted):
         export_to_file(table, ExportPlan(TABLE), output, page_size=40)
     # A crash between writing a page and recording it leaves the part longer than its checkpoint.
     with part_path(output, 0).open("ab") as part:
@@ -138,7 +137,7 @@ def test_resume_with_other_options_or_without_a_checkpoint_is_refused(table: Any
     with pytest.raises(UsageError, match="nothing to resume"):
         export_to_file(table, ExportPlan(TABLE), output, resume=True)
     interrupt_after(table, 1)
-    with pytest.raises(ExportInterrupted):
+    with pytest.raises(Interrupted):
         export_to_file(table, ExportPlan(TABLE), output, page_size=40)
     with pytest.raises(UsageError, match="is for another export"):
         export_to_file(table, ExportPlan(TABLE, "plain"), output, resume=True)

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from ddbtool.dumpfile import line_writer
-from ddbtool.errors import InputFileError, UsageError
-from ddbtool.importer import ImportInterrupted, TableShape, check_files, checkpoint_path, import_files
+from ddbtool.errors import InputFileError, Interrupted, UsageError
+from ddbtool.importer import TableShape, check_files, checkpoint_path, import_files
 from ddbtool.schema import load_definitions
 from ddbtool.tables import load_table
 from ddbtool.values import from_dynamo, to_dynamo
@@ -103,7 +103,7 @@ def test_ctrl_c_leaves_a_checkpoint_and_resume_writes_the_rest(table: Any, tmp_p
             raise KeyboardInterrupt
 
     table.meta.events.register("before-call.dynamodb.BatchWriteItem", interrupt)
-    with pytest.raises(ImportInterrupted, match="--resume"):
+    with pytest.raises(Interrupted, match="--resume"):
         import_files(table, [first, second], SHAPE, chunk_items=25, concurrency=1)
     saved = json.loads(checkpoint_path([first]).read_text())
     assert (saved["file"], saved["line"], saved["items"]) == (1, 30, 100)
