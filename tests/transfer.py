@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from typing import Any
 
+from ddbtool.dumpfile import typed_from_json
 from ddbtool.values import to_dynamo
 
 # Every kind of value, reserved words as attribute names, and numbers at DynamoDB's edges.
@@ -37,18 +40,9 @@ RICH_ITEM: dict[str, Any] = {
 
 
 def typed_client_form(item: Mapping[str, Any]) -> dict[str, Any]:
-    """The typed form a low-level client returns: binary as bytes, as serialized for a request."""
-    return _unwrap(to_dynamo(item))
-
-
-def _unwrap(value: Any) -> Any:
-    if type(value).__name__ == "Binary":
-        return bytes(value.value)
-    if isinstance(value, dict):
-        return {k: _unwrap(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_unwrap(v) for v in value]
-    return value
+    """The typed form a low-level client returns (binary as bytes), by way of typed JSON."""
+    text = json.dumps(to_dynamo(item), default=lambda binary: base64.b64encode(binary.value).decode())
+    return {name: typed_from_json(value) for name, value in json.loads(text).items()}
 
 
 def numbered_items(count: int, start: int = 0) -> Iterable[dict[str, Any]]:
