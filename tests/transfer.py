@@ -41,7 +41,7 @@ RICH_ITEM: dict[str, Any] = {
 
 def typed_client_form(item: Mapping[str, Any]) -> dict[str, Any]:
     """The typed form a low-level client returns (binary as bytes), by way of typed JSON."""
-    text = json.dumps(to_dynamo(item), default=lambda binary: base64.b64encode(binary.value).decode())
+    text = json.dumps(to_dynamo(item), default=lambda binary: base64.b64encode(bytes(binary)).decode())
     return {name: typed_from_json(value) for name, value in json.loads(text).items()}
 
 
