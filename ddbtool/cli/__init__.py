@@ -3,7 +3,7 @@
 # isort: skip_file
 # Commands are listed in --help in the order these modules register them: tables
 # first, then data and its transfer, the app's access patterns, writing, and the local endpoint.
-from ddbtool.cli import tables, data, transfer, conversations, messaging, local
+from ddbtool.cli import tables, data, transfer, s3transfer, conversations, messaging, local
 from ddbtool.cli.app import app, main
 
-__all__ = ["app", "conversations", "data", "local", "main", "messaging", "tables", "transfer"]
+__all__ = ["app", "conversations", "data", "local", "main", "messaging", "s3transfer", "tables", "transfer"]
