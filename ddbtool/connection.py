@@ -159,7 +159,7 @@ class Connection:
         return self.client("dynamodb")  # type: ignore[no-any-return]
 
     def client(self, service: str) -> Any:
-        """A client for a service that follows the DynamoDB target (DynamoDB, Streams)."""
+        """A client for a service that follows the DynamoDB target (DynamoDB, Streams, S3 for exports)."""
         if service not in self._clients:
             session = self._resolve()
             client = session.client(
@@ -167,7 +167,8 @@ class Connection:
                 endpoint_url=self._endpoint,
                 config=self._config(),
             )
-            client.meta.events.register("before-parse", self._answer_check())
+            if client.meta.service_model.protocol == "json":  # S3 answers in XML
+                client.meta.events.register("before-parse", self._answer_check())
             self._clients[service] = client
         return self._clients[service]
 

@@ -15,7 +15,7 @@ from ddbtool.cli.app import (
     announce,
     app,
     definitions,
-    table_or_default,
+    table_name,
     with_connection,
 )
 from ddbtool.connection import Connection
@@ -144,7 +144,7 @@ def export_status(
     if arns:
         found = [s3transfer.describe_export(client, arn) for arn in arns]
     else:
-        table_arn = require_table(client, table_or_default(table))["TableArn"]
+        table_arn = require_table(client, table_name(table))["TableArn"]
         found = list(s3transfer.list_exports(client, table_arn))
     _print_status(found, _EXPORT_FIELDS, output)
 

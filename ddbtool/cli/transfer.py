@@ -15,7 +15,7 @@ from ddbtool.cli.app import (
     TableOption,
     announce,
     app,
-    table_or_default,
+    table_name,
     with_connection,
 )
 from ddbtool.connection import Connection
@@ -127,7 +127,7 @@ def export(
       ddbtool export --format plain | jq -c 'select(.pk | startswith("USER#"))'
       ddbtool export --s3 s3://my-backups/cruddur --prod
     """
-    name = table_or_default(table)
+    name = table_name(table)
     if s3:
         if (
             output
@@ -232,7 +232,7 @@ def import_(
     from ddbtool.tables import require_table
 
     client = connection.dynamodb()
-    shape = _shape(client, table_or_default(table))
+    shape = _shape(client, table_name(table))
     with render.progress(None, f"checking {len(files)} files") as checked:
         total = check_files(files, shape, on_progress=checked)
     announce(connection, f"importing {total:,} items into {shape.table}")
