@@ -28,6 +28,10 @@ _S3_URL = re.compile(r"s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:/(.*))?")
 # Where an S3 export keeps its data files under the prefix it was given.
 _EXPORT_DATA = re.compile(r"(?:^|/)AWSDynamoDB/[^/]+/data/")
 _COMPRESSION = {".gz": "GZIP", ".zst": "ZSTD"}
+TURN_ON_PITR = (
+    "aws dynamodb update-continuous-backups --table-name {table} "
+    "--point-in-time-recovery-specification PointInTimeRecoveryEnabled=true"
+)
 
 
 @dataclass(frozen=True)
@@ -83,9 +87,7 @@ def start_export(
     except client.exceptions.PointInTimeRecoveryUnavailableException:
         raise DdbtoolError(
             f"point-in-time recovery is off for {table}, and S3 exports read from it; turn it on with "
-            f"`aws dynamodb update-continuous-backups --table-name {table} "
-            "--point-in-time-recovery-specification PointInTimeRecoveryEnabled=true` "
-            "(billed per GB stored), then export again"
+            f"`{TURN_ON_PITR.format(table=table)}` (billed per GB stored), then export again"
         ) from None
 
 

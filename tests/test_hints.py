@@ -55,6 +55,8 @@ def options_of(command: Any) -> set[str]:
 # `ddbtool local start --port 8001`: an example or hint naming another command; its
 # options are checked against that command. It ends where the shell command does.
 INVOCATION = re.compile(r"ddbtool((?: [a-z][a-z-]*)+)[^`\n|;&)]*")
+# `aws dynamodb update-continuous-backups --table-name ...`: the AWS CLI's options, not ddbtool's.
+AWS_CLI = re.compile(r"\baws(?: [a-z][a-z0-9-]*)+[^`\n|;&)]*")
 
 
 def strings(tree: ast.AST) -> Iterator[str]:
@@ -66,7 +68,11 @@ def strings(tree: ast.AST) -> Iterator[str]:
 
 def named_options(tree: ast.AST) -> set[str]:
     """Every --option under `tree` that is not part of a `ddbtool COMMAND ...` invocation."""
-    return {option for text in strings(tree) for option in OPTION.findall(INVOCATION.sub("", text))}
+    return {
+        option
+        for text in strings(tree)
+        for option in OPTION.findall(INVOCATION.sub("", AWS_CLI.sub("", text)))
+    }
 
 
 def invocations(tree: ast.AST, names: set[str]) -> Iterator[tuple[str, set[str]]]:
