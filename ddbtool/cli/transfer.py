@@ -257,4 +257,4 @@ def _shape(client: DynamoDBClient, table: str) -> TableShape:
     from ddbtool.importer import TableShape
 
     key = _key_lookup(client)(table)
-    return TableShape(table, key.names, dict(key.attributes))
+    return TableShape(table, key.names, key.types)
