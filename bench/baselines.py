@@ -22,7 +22,7 @@ import boto3
 
 
 def seed_items(path: Path, table: str) -> list[dict[str, Any]]:
-    from ddbtool.seedfile import load_seeds
+    from ddbtool.items.seedfile import load_seeds
 
     return load_seeds([path], lambda name: None).for_table(table)
 

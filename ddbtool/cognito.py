@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from ddbtool.connection import user_agent
+from ddbtool.aws import user_agent
 from ddbtool.errors import EndpointUnreachableError, UsageError
 from ddbtool.model import user_key
 from ddbtool.users import get_user

@@ -114,7 +114,7 @@ def _unreachable(url: str) -> str:
     """Why nothing answers at `url` and what to do: only this machine's endpoint can be started."""
     from urllib.parse import urlsplit
 
-    from ddbtool.connection import LOCAL_ENDPOINT, is_loopback_url
+    from ddbtool.aws import LOCAL_ENDPOINT, is_loopback_url
 
     parts = urlsplit(url)
     if is_loopback_url(url):

@@ -25,8 +25,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ddbtool.batch import transaction_actions
 from ddbtool.errors import DdbtoolError
+from ddbtool.items.batch import transaction_actions
 from ddbtool.model import GROUP_INDEX, KEY_TYPES, MESSAGE_PREFIX, TABLE_KEY, kind_of
 from ddbtool.values import from_dynamo, require_valid_items, to_dynamo
 

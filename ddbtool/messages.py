@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Literal
 
-from ddbtool.batch import transaction_actions
 from ddbtool.errors import DdbtoolError, NotFoundError, UsageError, transient
 from ddbtool.groups import GroupMove, conversation_groups, move_groups_to, request_token
+from ddbtool.items.batch import transaction_actions
+from ddbtool.items.streams import stream_arn
 from ddbtool.model import GROUP_PREFIX, KEY_TYPES, TABLE_KEY, User, group_item, message_item
 from ddbtool.patterns import list_conversations, require_uuid
-from ddbtool.streams import stream_arn
-from ddbtool.tables import require_table
+from ddbtool.tables.admin import require_table
 from ddbtool.users import require_user
 from ddbtool.values import require_valid_items, to_dynamo
 

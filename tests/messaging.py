@@ -11,8 +11,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from ddbtool.model import TABLE, User, group_item, message_item, user_item
-from ddbtool.schema import load_definitions
-from ddbtool.tables import load_table
+from ddbtool.tables.admin import load_table
+from ddbtool.tables.definition import load_definitions
 from ddbtool.values import to_dynamo
 
 from .support import SCHEMAS

@@ -18,7 +18,7 @@ import pytest
 import typer
 
 from ddbtool.cli import app
-from ddbtool.schema import load_definitions
+from ddbtool.tables.definition import load_definitions
 
 from .support import SCHEMAS, aws_client, web_server
 

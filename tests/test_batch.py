@@ -10,7 +10,8 @@ import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ClientError, ConnectionClosedError, ReadTimeoutError
 
-from ddbtool.batch import (
+from ddbtool.errors import DdbtoolError, UsageError
+from ddbtool.items.batch import (
     BATCH_SIZE,
     MAX_TRANSACTION_ACTIONS,
     RetryPolicy,
@@ -19,9 +20,8 @@ from ddbtool.batch import (
     write_each,
     write_items,
 )
-from ddbtool.errors import DdbtoolError, UsageError
-from ddbtool.schema import KeySchema, TableSpec
-from ddbtool.tables import load_table
+from ddbtool.tables.admin import load_table
+from ddbtool.tables.definition import KeySchema, TableSpec
 from ddbtool.values import from_dynamo
 
 TABLE = "batch-test"
@@ -267,7 +267,7 @@ def test_never_more_than_25_requests_a_call_whatever_the_endpoint_takes(
 ) -> None:
     # moto takes 30 requests in one BatchWriteItem; DynamoDB refuses more than 25.
     calls = on_batch_write(client, "before-call", lambda call, **_: None)
-    monkeypatch.setattr("ddbtool.batch.BATCH_SIZE", 30)
+    monkeypatch.setattr("ddbtool.items.batch.BATCH_SIZE", 30)
     with pytest.raises(AssertionError, match="30 requests in one BatchWriteItem"):
         write_items(client, TABLE, items(30), KEY, concurrency=1)
     assert calls == []

@@ -9,9 +9,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ddbtool.batch import write_items
-from ddbtool.schema import KeySchema, TableSpec
-from ddbtool.tables import load_table
+from ddbtool.items.batch import write_items
+from ddbtool.tables.admin import load_table
+from ddbtool.tables.definition import KeySchema, TableSpec
 
 from .support import ROOT
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from ddbtool.connection import LOCAL_CREDENTIALS, LOCAL_ENDPOINT, Connection, Target, is_loopback_url
+from ddbtool.aws import LOCAL_CREDENTIALS, LOCAL_ENDPOINT, Connection, Target, is_loopback_url
 from ddbtool.errors import EndpointUnreachableError, NotDynamoDBError, UsageError, from_botocore
 
 from .support import web_server

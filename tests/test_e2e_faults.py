@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from ddbtool.seedfile import MESSAGING_KEY, load_seeds
+from ddbtool.items.seedfile import MESSAGING_KEY, load_seeds
 from ddbtool.values import from_dynamo, to_dynamo
 
 from .faults import Fault, FaultProxy

@@ -3,7 +3,7 @@
 The check reads ddbtool's source: each `--option` in a string of a command (its
 help, examples and errors) must be one of that command's options, including the
 strings of cli/app.py helpers it calls; options named by errors.py and
-connection.py, which any command can print, must be on every command with a
+aws.py, which any command can print, must be on every command with a
 target; and any other option named anywhere must exist on some command.
 """
 
@@ -124,7 +124,7 @@ def test_errors_any_command_can_print_name_options_every_command_has() -> None:
         (name, command) for name, command, _ in commands() if "--endpoint-url" in options_of(command)
     ]
     assert len(with_target) > 10
-    for module in ("errors.py", "connection.py"):
+    for module in ("errors.py", "aws.py"):
         named = named_options(module_tree(module))
         assert named, module
         for name, command in with_target:

@@ -8,15 +8,15 @@ from typing import Any
 
 import pytest
 
-from ddbtool.batch import MAX_TRANSACTION_ACTIONS
 from ddbtool.errors import DdbtoolError, NotFoundError, UsageError
 from ddbtool.groups import apply_records, conversation_groups, move_groups_to, newest_messages
+from ddbtool.items.batch import MAX_TRANSACTION_ACTIONS
+from ddbtool.items.streams import read_stream, stream_arn
 from ddbtool.lambdas.message_stream import handler, table_of
 from ddbtool.messages import MAX_MESSAGE_LENGTH, send_message
 from ddbtool.model import User, group_item, message_item, timestamp, user_item
-from ddbtool.schema import load_definitions
-from ddbtool.streams import read_stream, stream_arn
-from ddbtool.tables import describe, load_table
+from ddbtool.tables.admin import describe, load_table
+from ddbtool.tables.definition import load_definitions
 from ddbtool.values import from_dynamo, to_dynamo
 
 from .messaging import ANDREW, BAYKO, LONDO, NEW_YEAR_GROUP, USERS, write

@@ -13,10 +13,10 @@ import pytest
 
 from ddbtool import render
 from ddbtool.errors import NotFoundError, UsageError
+from ddbtool.items.scan import scan, view_columns, view_row
 from ddbtool.model import GROUP_INDEX, TABLE, User, group_item, message_item, parse_timestamp, user_item
-from ddbtool.scan import scan, view_columns, view_row
-from ddbtool.schema import load_definitions
-from ddbtool.tables import load_table
+from ddbtool.tables.admin import load_table
+from ddbtool.tables.definition import load_definitions
 from ddbtool.values import to_dynamo
 
 from .support import SCHEMAS

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ddbtool.errors import InputFileError
-from ddbtool.schema import TableSpec, differences, load_definitions
+from ddbtool.tables.definition import TableSpec, differences, load_definitions
 
 from .support import SCHEMAS
 

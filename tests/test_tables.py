@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from ddbtool.errors import NotFoundError
-from ddbtool.schema import KeySchema, TableSpec, load_definitions
-from ddbtool.tables import delete_table, describe, list_tables, load_table, summary, ttl_attribute
+from ddbtool.tables.admin import delete_table, describe, list_tables, load_table, summary, ttl_attribute
+from ddbtool.tables.definition import KeySchema, TableSpec, load_definitions
 
 from .support import SCHEMAS
 

@@ -10,8 +10,8 @@ import pytest
 
 from ddbtool.errors import NotFoundError, UsageError
 from ddbtool.model import User, user_item
-from ddbtool.schema import KeySchema, TableSpec
-from ddbtool.tables import load_table
+from ddbtool.tables.admin import load_table
+from ddbtool.tables.definition import KeySchema, TableSpec
 from ddbtool.users import get_user, require_user
 from ddbtool.values import (
     MAX_ITEM_BYTES,

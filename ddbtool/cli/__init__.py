@@ -2,8 +2,8 @@
 
 # isort: skip_file
 # Commands are listed in --help in the order these modules register them: tables
-# first, then data and its transfer, the app's access patterns, writing, and the local endpoint.
-from ddbtool.cli import tables, data, transfer, s3transfer, conversations, messaging, local
+# first, then items and their transfer, the app's access patterns, writing, and the local endpoint.
+from ddbtool.cli import tables, items, transfer, s3transfer, conversations, messaging, local
 from ddbtool.cli.app import app, main
 
-__all__ = ["app", "conversations", "data", "local", "main", "messaging", "s3transfer", "tables", "transfer"]
+__all__ = ["app", "conversations", "items", "local", "main", "messaging", "s3transfer", "tables", "transfer"]

@@ -20,7 +20,7 @@ import typer
 from typer.core import TyperGroup
 
 from ddbtool import render
-from ddbtool.connection import Connection, Target
+from ddbtool.aws import Connection, Target
 from ddbtool.errors import DdbtoolError, MissingTableError, UsageError, from_botocore
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -261,7 +261,7 @@ TableArgument = Annotated[
 
 def definitions(files: list[Path] | None = None) -> list[Any]:
     """The validated table definitions named, else those in ./schemas."""
-    from ddbtool.schema import load_definitions
+    from ddbtool.tables.definition import load_definitions
 
     return load_definitions(files_or_folder(files, SCHEMAS, "table definitions"))
 
@@ -272,8 +272,8 @@ def table_name(option: str | None, argument: str | None = None) -> str:
     TABLE (where a command takes one) or --table/-t, else DDBTOOL_TABLE, else the
     one table defined in ./schemas.
     """
-    from ddbtool.schema import valid_name
-    from ddbtool.yamldoc import yaml_files
+    from ddbtool.tables.definition import valid_name
+    from ddbtool.yamlfile import yaml_files
 
     if option and argument and option != argument:
         raise UsageError(f"TABLE {argument!r} and --table {option!r} differ: name the table once")
@@ -308,7 +308,7 @@ def files_or_folder(files: list[Path] | None, folder: Path, kind: str) -> list[P
     """The files named on the command line, else every YAML file in `folder`."""
     if files:
         return files
-    from ddbtool.yamldoc import yaml_files
+    from ddbtool.yamlfile import yaml_files
 
     found = yaml_files(folder)
     if not found:

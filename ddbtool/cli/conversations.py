@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from ddbtool import render
+from ddbtool.aws import Connection, check_endpoint_url
 from ddbtool.cli.app import (
     DryRun,
     Listing,
@@ -20,7 +21,6 @@ from ddbtool.cli.app import (
     table_name,
     with_connection,
 )
-from ddbtool.connection import Connection, check_endpoint_url
 from ddbtool.errors import UsageError
 from ddbtool.model import parse_timestamp
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from ddbtool import render
+from ddbtool.aws import Connection
 from ddbtool.cli.app import (
     TableOption,
     TableOrJson,
@@ -16,7 +17,6 @@ from ddbtool.cli.app import (
     table_name,
     with_connection,
 )
-from ddbtool.connection import Connection
 from ddbtool.errors import UsageError
 
 _GROUPS_SAID = {
@@ -120,8 +120,8 @@ def stream_sync(
       ddbtool stream-sync --follow
     """
     from ddbtool.groups import GroupMove, apply_records
-    from ddbtool.streams import read_stream, stream_arn
-    from ddbtool.tables import require_table
+    from ddbtool.items.streams import read_stream, stream_arn
+    from ddbtool.tables.admin import require_table
 
     name = table_name(table)
     client = connection.dynamodb()

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from ddbtool import render
+from ddbtool.aws import Connection
 from ddbtool.cli.app import (
     SCHEMAS,
     DryRun,
@@ -23,7 +24,6 @@ from ddbtool.cli.app import (
     table_name,
     with_connection,
 )
-from ddbtool.connection import Connection
 from ddbtool.errors import UsageError
 
 Definitions = Annotated[
@@ -57,7 +57,7 @@ def schema_load(
       ddbtool schema-load schemas/cruddur-messages.yaml --prod --region us-east-1
       ddbtool schema-load --dry-run > create-table.json
     """
-    from ddbtool.tables import load_table
+    from ddbtool.tables.admin import load_table
 
     specs = definitions(files)
     if dry_run:
@@ -107,8 +107,8 @@ def delete_table(
       ddbtool delete-table cruddur-messages
       ddbtool delete-table --if-exists --yes
     """
-    from ddbtool.tables import delete_table as delete
-    from ddbtool.yamldoc import yaml_files
+    from ddbtool.tables.admin import delete_table as delete
+    from ddbtool.yamlfile import yaml_files
 
     if not tables and not yaml_files(SCHEMAS):
         raise UsageError(
@@ -137,7 +137,7 @@ def list_tables(connection: Connection, output: TableOrJsonOutput = TableOrJson.
       ddbtool list-tables
       ddbtool list-tables --prod --output json | jq -r '.[]'
     """
-    from ddbtool.tables import list_tables as names
+    from ddbtool.tables.admin import list_tables as names
 
     found = names(connection.dynamodb())
     if output is TableOrJson.json:
@@ -168,7 +168,7 @@ def describe_table(
       ddbtool describe-table cruddur-messages
       ddbtool describe-table --output json | jq .indexes
     """
-    from ddbtool.tables import summary
+    from ddbtool.tables.admin import summary
 
     found = summary(connection.dynamodb(), table_name(table_option, table))
     if output is TableOrJson.json:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ddbtool import render
+from ddbtool.aws import Connection
 from ddbtool.cli.app import (
     SCHEMAS,
     DryRun,
@@ -27,13 +28,12 @@ from ddbtool.cli.app import (
     table_name,
     with_connection,
 )
-from ddbtool.connection import Connection
 from ddbtool.errors import DdbtoolError, IncompleteOutputError, Interrupted, from_botocore
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
-    from ddbtool.seedfile import KeyLookup
+    from ddbtool.items.seedfile import KeyLookup
 
 SEEDS = Path("seeds")
 # Rows per rich table in the streamed table view.
@@ -69,9 +69,9 @@ def seed(
       ddbtool seed seeds/cruddur.yaml --dry-run
       ddbtool seed --prod --region us-east-1 --output json
     """
-    from ddbtool.seedfile import load_seeds
-    from ddbtool.seeding import write_seed
-    from ddbtool.tables import require_table
+    from ddbtool.items.seed import write_seed
+    from ddbtool.items.seedfile import load_seeds
+    from ddbtool.tables.admin import require_table
 
     paths = files_or_folder(files, SEEDS, "seed files")
     client = connection.dynamodb()
@@ -127,9 +127,9 @@ def seed(
 
 def _key_lookup(client: DynamoDBClient) -> KeyLookup:
     """Each table's key from its definition in ./schemas, else from the live table."""
-    from ddbtool.seedfile import TableKey
-    from ddbtool.tables import require_table
-    from ddbtool.yamldoc import yaml_files
+    from ddbtool.items.seedfile import TableKey
+    from ddbtool.tables.admin import require_table
+    from ddbtool.yamlfile import yaml_files
 
     defined = {spec.name: spec for spec in definitions()} if yaml_files(SCHEMAS) else {}
 
@@ -182,7 +182,7 @@ def scan(
       ddbtool scan --index message-group-sk-index --limit 10
       ddbtool scan --segments 4 --output csv > items.csv
     """
-    from ddbtool.scan import scan as start
+    from ddbtool.items.scan import scan as start
 
     found = start(
         connection.dynamodb(),
@@ -225,7 +225,7 @@ def scan(
 
 
 def _print_tables(items: Iterator[dict[str, Any]], key: tuple[str, ...]) -> int:
-    from ddbtool.scan import view_columns, view_row
+    from ddbtool.items.scan import view_columns, view_row
 
     count = 0
     while chunk := list(islice(items, _TABLE_CHUNK)):

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ddbtool.errors import UsageError
 from ddbtool.model import kind_of
-from ddbtool.tables import require_table
+from ddbtool.tables.admin import require_table
 from ddbtool.values import from_dynamo
 
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ddbtool import yamldoc
+from ddbtool import yamlfile
 from ddbtool.errors import InputFileError, Problem
 
 
@@ -20,7 +20,7 @@ def laughs(levels: int, width: int = 9) -> str:
 
 def problems(path: Path) -> list[str]:
     with pytest.raises(InputFileError) as caught:
-        yamldoc.load(path)
+        yamlfile.load(path)
     return caught.value.lines()
 
 
@@ -38,7 +38,7 @@ def test_an_alias_bomb_is_refused_at_the_line_that_passes_the_limit(tmp_path: Pa
 def test_aliases_within_the_limit_are_read(tmp_path: Path) -> None:
     few = tmp_path / "few.yaml"
     few.write_text(laughs(3))  # 9**4 = 6,561 values
-    loaded = yamldoc.load(few)
+    loaded = yamlfile.load(few)
     assert loaded["a3"][8][8][8] == ["lol"] * 9
 
 
@@ -60,7 +60,7 @@ def test_deep_nesting_is_refused_without_a_recursion_error(tmp_path: Path) -> No
 def test_a_file_over_the_size_limit_is_refused_unread(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(yamldoc, "MAX_YAML_BYTES", 2 * 1024 * 1024)
+    monkeypatch.setattr(yamlfile, "MAX_YAML_BYTES", 2 * 1024 * 1024)
     big = tmp_path / "big.yaml"
     big.write_text("items:\n" + "  - x\n" * (1024 * 1024))
     assert problems(big) == [f"{big}: larger than 2 MiB, the most ddbtool reads from one YAML file; split it"]
@@ -69,7 +69,7 @@ def test_a_file_over_the_size_limit_is_refused_unread(
 def test_merge_keys_let_a_mapping_override_what_it_merges(tmp_path: Path) -> None:
     merged = tmp_path / "merged.yaml"
     merged.write_text("base: &base {pk: A, sk: one, n: 1}\nitem: {<<: *base, sk: two}\n")
-    assert yamldoc.load(merged)["item"] == {"pk": "A", "sk": "two", "n": 1}
+    assert yamlfile.load(merged)["item"] == {"pk": "A", "sk": "two", "n": 1}
 
 
 def test_a_repeated_own_key_is_still_an_error(tmp_path: Path) -> None:

@@ -21,14 +21,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ddbtool.batch import RetryPolicy, write_each, write_items
 from ddbtool.groups import converge_groups
+from ddbtool.items.batch import RetryPolicy, write_each, write_items
 from ddbtool.values import to_dynamo
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
-    from ddbtool.seedfile import SeedItem, SeedPlan
+    from ddbtool.items.seedfile import SeedItem, SeedPlan
 
 
 @dataclass(frozen=True)

@@ -27,14 +27,14 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from ddbtool import model, yamldoc
+from ddbtool import model, yamlfile
 from ddbtool.errors import InputFileError, Problem
 from ddbtool.model import User
 from ddbtool.values import describe_type, from_yaml, item_problems, scalar_type
-from ddbtool.yamldoc import Checker, YamlList, YamlMap, join, line_of
+from ddbtool.yamlfile import Checker, YamlList, YamlMap, join, line_of
 
 if TYPE_CHECKING:
-    from ddbtool.schema import TableSpec
+    from ddbtool.tables.definition import TableSpec
 
 SeedKind = Literal["user", "group", "message", "item"]
 KINDS: tuple[SeedKind, ...] = ("user", "group", "message", "item")
@@ -150,7 +150,7 @@ def load_seeds(paths: Sequence[Path], key_of: KeyLookup) -> SeedPlan:
     for path in paths:
         check = Checker(str(path))
         try:
-            loaded = yamldoc.load(path)
+            loaded = yamlfile.load(path)
         except InputFileError as exc:
             problems.extend(exc.problems)
             continue

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from ddbtool.errors import AwsError, MissingTableError
-from ddbtool.schema import TableSpec, differences
+from ddbtool.tables.definition import TableSpec, differences
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

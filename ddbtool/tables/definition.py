@@ -14,10 +14,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ddbtool import yamldoc
+from ddbtool import yamlfile
 from ddbtool.errors import InputFileError, Problem
 from ddbtool.values import key_name_problem
-from ddbtool.yamldoc import Checker, YamlList, YamlMap, join, line_of
+from ddbtool.yamlfile import Checker, YamlList, YamlMap, join, line_of
 
 ATTRIBUTE_TYPES = ("S", "N", "B")
 BILLING_MODES = ("PROVISIONED", "PAY_PER_REQUEST")
@@ -137,7 +137,7 @@ def load_definitions(paths: Sequence[Path]) -> list[TableSpec]:
     specs: list[TableSpec] = []
     for path in paths:
         try:
-            specs.append(parse_definition(yamldoc.load(path), str(path)))
+            specs.append(parse_definition(yamlfile.load(path), str(path)))
         except InputFileError as exc:
             problems.extend(exc.problems)
     seen: dict[str, str] = {}
