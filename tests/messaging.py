@@ -1,6 +1,6 @@
 """Messaging test data written straight into a table: users, conversations, messages.
 
-The items come from ddbtool.model, so tests read exactly the shapes the app writes.
+The items come from ddbtool.apps.cruddur.model, so tests read exactly the shapes the app writes.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from ddbtool.model import TABLE, User, group_item, message_item, user_item
+from ddbtool.apps.cruddur.model import TABLE, User, group_item, message_item, user_item
 from ddbtool.tables.admin import load_table
 from ddbtool.tables.definition import load_definitions
 from ddbtool.values import to_dynamo

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from ddbtool.model import group_item, message_item
+from ddbtool.apps.cruddur.model import group_item, message_item
 
 from .messaging import (
     ANDREW,

@@ -8,10 +8,10 @@ from typing import Any
 import boto3
 import pytest
 
-from ddbtool.cognito import PoolUser, cognito_client, link_users, pool_users
+from ddbtool.apps.cruddur.cognito import PoolUser, cognito_client, link_users, pool_users
+from ddbtool.apps.cruddur.model import User, user_item, user_key
+from ddbtool.apps.cruddur.users import get_user
 from ddbtool.errors import UsageError
-from ddbtool.model import User, user_item, user_key
-from ddbtool.users import get_user
 
 from .messaging import create_table, write
 from .support import free_port

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from ddbtool.model import User, user_item
+from ddbtool.apps.cruddur.model import User, user_item
 
 from .messaging import ANDREW, EVE_GROUP, NEW_YEAR_GROUP, USERS, conversation_items, write
 from .support import FAKE_AWS, free_port

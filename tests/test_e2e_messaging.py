@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from ddbtool.model import user_item
+from ddbtool.apps.cruddur.model import user_item
 
 from .messaging import EVE_GROUP, NEW_YEAR_GROUP, USERS, conversation_items, write
 from .support import aws_client as client

@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
+from ddbtool.apps.cruddur.inbox import apply_records, conversation_groups, move_groups_to, newest_messages
+from ddbtool.apps.cruddur.lambdas.message_stream import handler, table_of
+from ddbtool.apps.cruddur.model import User, group_item, message_item, timestamp, user_item
+from ddbtool.apps.cruddur.sending import MAX_MESSAGE_LENGTH, send_message
 from ddbtool.errors import DdbtoolError, NotFoundError, UsageError
-from ddbtool.groups import apply_records, conversation_groups, move_groups_to, newest_messages
 from ddbtool.items.batch import MAX_TRANSACTION_ACTIONS
 from ddbtool.items.streams import read_stream, stream_arn
-from ddbtool.lambdas.message_stream import handler, table_of
-from ddbtool.messages import MAX_MESSAGE_LENGTH, send_message
-from ddbtool.model import User, group_item, message_item, timestamp, user_item
 from ddbtool.tables.admin import describe, load_table
 from ddbtool.tables.definition import load_definitions
 from ddbtool.values import from_dynamo, to_dynamo

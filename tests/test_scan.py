@@ -12,9 +12,17 @@ from typing import Any
 import pytest
 
 from ddbtool import render
+from ddbtool.apps.cruddur.model import (
+    GROUP_INDEX,
+    TABLE,
+    User,
+    group_item,
+    message_item,
+    parse_timestamp,
+    user_item,
+)
 from ddbtool.errors import NotFoundError, UsageError
 from ddbtool.items.scan import scan, view_columns, view_row
-from ddbtool.model import GROUP_INDEX, TABLE, User, group_item, message_item, parse_timestamp, user_item
 from ddbtool.tables.admin import load_table
 from ddbtool.tables.definition import load_definitions
 from ddbtool.values import to_dynamo

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from ddbtool.groups import converge_groups, conversation_groups
+from ddbtool.apps.cruddur.inbox import converge_groups, conversation_groups
+from ddbtool.apps.cruddur.model import group_item, user_key
 from ddbtool.items.seed import update_attributes
-from ddbtool.model import group_item, user_key
 from ddbtool.values import to_dynamo
 
 from .messaging import ANDREW, BAYKO, NEW_YEAR_GROUP, NEW_YEAR_MESSAGES, NEW_YEAR_START, seed

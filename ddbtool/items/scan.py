@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from ddbtool.apps.cruddur.model import kind_of
 from ddbtool.errors import UsageError
-from ddbtool.model import kind_of
 from ddbtool.tables.admin import require_table
 from ddbtool.values import from_dynamo
 

@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ddbtool.groups import converge_groups
+from ddbtool.apps.cruddur.inbox import converge_groups
 from ddbtool.items.batch import RetryPolicy, write_each, write_items
 from ddbtool.values import to_dynamo
 

@@ -27,9 +27,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from ddbtool import model, yamlfile
+from ddbtool import yamlfile
+from ddbtool.apps.cruddur import model
+from ddbtool.apps.cruddur.model import User
 from ddbtool.errors import InputFileError, Problem
-from ddbtool.model import User
 from ddbtool.values import describe_type, from_yaml, item_problems, scalar_type
 from ddbtool.yamlfile import Checker, YamlList, YamlMap, join, line_of
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from ddbtool import render
+from ddbtool.apps.cruddur.model import parse_timestamp
 from ddbtool.aws import Connection, check_endpoint_url
 from ddbtool.cli.app import (
     DryRun,
@@ -22,7 +23,6 @@ from ddbtool.cli.app import (
     with_connection,
 )
 from ddbtool.errors import UsageError
-from ddbtool.model import parse_timestamp
 
 Since = Annotated[
     str | None,
@@ -87,13 +87,13 @@ def list_conversations(
       ddbtool list-conversations andrewbrown --since 2023-01-01T00:00:00Z --limit 5
       ddbtool list-conversations 8f3c1a40-5a55-4c3e-9ea7-3d9f2a3f7c11 -o jsonl
     """
-    from ddbtool import patterns
+    from ddbtool.apps.cruddur import conversations
 
-    period = patterns.time_range(since, until)
+    period = conversations.time_range(since, until)
     name = table_name(table)
     client = connection.dynamodb()
-    user_uuid = patterns.resolve_user_uuid(client, name, user)
-    found = list(patterns.list_conversations(client, name, user_uuid, limit=limit, period=period))
+    user_uuid = conversations.resolve_user_uuid(client, name, user)
+    found = list(conversations.list_conversations(client, name, user_uuid, limit=limit, period=period))
     if _rows(found, output):
         return
     render.print_table(
@@ -145,17 +145,17 @@ def get_conversation(
       ddbtool get-conversation 5ae290ed-55d1-47a0-bc6d-fe2bc2700399 --all --show-capacity
       ddbtool get-conversation 5ae290ed-55d1-47a0-bc6d-fe2bc2700399 --since 2023-01-01T00:00:00Z -o json
     """
-    from ddbtool import patterns
+    from ddbtool.apps.cruddur import conversations
 
     if read_all and limit is not None:
         raise UsageError("--all and --limit exclude each other: choose one")
-    patterns.require_uuid(message_group_uuid, "MESSAGE_GROUP_UUID")
-    period = patterns.time_range(since, until)
-    conversation = patterns.get_conversation(
+    conversations.require_uuid(message_group_uuid, "MESSAGE_GROUP_UUID")
+    period = conversations.time_range(since, until)
+    conversation = conversations.get_conversation(
         connection.dynamodb(),
         table_name(table),
         message_group_uuid,
-        limit=limit or patterns.DEFAULT_MESSAGES,
+        limit=limit or conversations.DEFAULT_MESSAGES,
         read_all=read_all,
         period=period,
     )
@@ -216,7 +216,7 @@ def update_cognito_ids(
       AWS_COGNITO_USER_POOL_ID=us-east-1_AbC123xyz ddbtool update-cognito-ids --dry-run
       ddbtool update-cognito-ids --prod --profile cruddur -o json
     """
-    from ddbtool import cognito
+    from ddbtool.apps.cruddur import cognito
 
     if not user_pool_id:
         raise UsageError("no user pool given: pass --user-pool-id or set AWS_COGNITO_USER_POOL_ID")

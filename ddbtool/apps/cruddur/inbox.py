@@ -13,7 +13,7 @@ Seeding converges through the same move (`converge_groups`): a re-seed never
 adds a second group item beside one the stream moved on, and never moves one back.
 
 This module imports only boto3-level code, so the Lambda entry point
-(`ddbtool.lambdas.message_stream`) can use it without the command line's
+(`ddbtool.apps.cruddur.lambdas.message_stream`) can use it without the command line's
 dependencies.
 """
 
@@ -25,9 +25,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ddbtool.apps.cruddur.model import GROUP_INDEX, KEY_TYPES, MESSAGE_PREFIX, TABLE_KEY, kind_of
 from ddbtool.errors import DdbtoolError
 from ddbtool.items.batch import transaction_actions
-from ddbtool.model import GROUP_INDEX, KEY_TYPES, MESSAGE_PREFIX, TABLE_KEY, kind_of
 from ddbtool.values import from_dynamo, require_valid_items, to_dynamo
 
 if TYPE_CHECKING:

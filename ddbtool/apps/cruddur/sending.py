@@ -19,14 +19,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Literal
 
+from ddbtool.apps.cruddur.conversations import list_conversations, require_uuid
+from ddbtool.apps.cruddur.inbox import GroupMove, conversation_groups, move_groups_to, request_token
+from ddbtool.apps.cruddur.model import GROUP_PREFIX, KEY_TYPES, TABLE_KEY, User, group_item, message_item
+from ddbtool.apps.cruddur.users import require_user
 from ddbtool.errors import DdbtoolError, NotFoundError, UsageError, transient
-from ddbtool.groups import GroupMove, conversation_groups, move_groups_to, request_token
 from ddbtool.items.batch import transaction_actions
 from ddbtool.items.streams import stream_arn
-from ddbtool.model import GROUP_PREFIX, KEY_TYPES, TABLE_KEY, User, group_item, message_item
-from ddbtool.patterns import list_conversations, require_uuid
 from ddbtool.tables.admin import require_table
-from ddbtool.users import require_user
 from ddbtool.values import require_valid_items, to_dynamo
 
 if TYPE_CHECKING:

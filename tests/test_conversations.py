@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from ddbtool import patterns
+from ddbtool.apps.cruddur import conversations
+from ddbtool.apps.cruddur.model import group_item, timestamp
 from ddbtool.errors import NotFoundError, UsageError
-from ddbtool.model import group_item, timestamp
 
 from .messaging import (
     ANDREW,
@@ -43,17 +43,17 @@ def query_pages(client: Any) -> list[dict[str, Any]]:
 
 
 def test_a_handle_and_its_uuid_resolve_to_the_same_user(dynamodb: Any, table: str) -> None:
-    assert patterns.resolve_user_uuid(dynamodb, table, "andrewbrown") == ANDREW.uuid
-    assert patterns.resolve_user_uuid(dynamodb, table, ANDREW.uuid.upper()) == ANDREW.uuid
+    assert conversations.resolve_user_uuid(dynamodb, table, "andrewbrown") == ANDREW.uuid
+    assert conversations.resolve_user_uuid(dynamodb, table, ANDREW.uuid.upper()) == ANDREW.uuid
 
 
 def test_an_unknown_handle_is_not_found(dynamodb: Any, table: str) -> None:
     with pytest.raises(NotFoundError, match="no user with handle 'nobody'"):
-        patterns.resolve_user_uuid(dynamodb, table, "nobody")
+        conversations.resolve_user_uuid(dynamodb, table, "nobody")
 
 
 def test_conversations_newest_first_across_new_year(dynamodb: Any, table: str) -> None:
-    found = list(patterns.list_conversations(dynamodb, table, ANDREW.uuid))
+    found = list(conversations.list_conversations(dynamodb, table, ANDREW.uuid))
     assert found == [
         {
             "message_group_uuid": NEW_YEAR_GROUP,
@@ -73,12 +73,12 @@ def test_conversations_newest_first_across_new_year(dynamodb: Any, table: str) -
         },
     ]
     # Each participant's inbox names the other one.
-    [bayko_view] = patterns.list_conversations(dynamodb, table, BAYKO.uuid)
+    [bayko_view] = conversations.list_conversations(dynamodb, table, BAYKO.uuid)
     assert bayko_view["user_handle"] == "andrewbrown"
 
 
 def test_conversation_limit_keeps_the_newest(dynamodb: Any, table: str) -> None:
-    found = list(patterns.list_conversations(dynamodb, table, ANDREW.uuid, limit=1))
+    found = list(conversations.list_conversations(dynamodb, table, ANDREW.uuid, limit=1))
     assert [c["message_group_uuid"] for c in found] == [NEW_YEAR_GROUP]
 
 
@@ -97,13 +97,15 @@ def test_conversation_limit_keeps_the_newest(dynamodb: Any, table: str) -> None:
 def test_conversations_in_a_time_range(
     dynamodb: Any, table: str, since: str | None, until: str | None, expected: list[str]
 ) -> None:
-    period = patterns.time_range(since, until)
-    found = patterns.list_conversations(dynamodb, table, ANDREW.uuid, period=period)
+    period = conversations.time_range(since, until)
+    found = conversations.list_conversations(dynamodb, table, ANDREW.uuid, period=period)
     assert [c["message_group_uuid"] for c in found] == expected
 
 
 def test_time_range_is_a_key_condition_with_placeholders() -> None:
-    condition = patterns.time_range("2023-01-01T00:00:00Z", "2023-02-01T00:00:00Z").key_condition("GRP#x")
+    condition = conversations.time_range("2023-01-01T00:00:00Z", "2023-02-01T00:00:00Z").key_condition(
+        "GRP#x"
+    )
     assert condition["KeyConditionExpression"] == "#pk = :pk AND #sk BETWEEN :since AND :until"
     assert condition["ExpressionAttributeNames"] == {"#pk": "pk", "#sk": "sk"}
     assert condition["ExpressionAttributeValues"][":since"] == {"S": "2023-01-01T00:00:00.000000+00:00"}
@@ -121,7 +123,7 @@ def test_bad_times_are_usage_errors_naming_the_option(
     since: str | None, until: str | None, message: str
 ) -> None:
     with pytest.raises(UsageError, match=message):
-        patterns.time_range(since, until)
+        conversations.time_range(since, until)
 
 
 def test_every_page_of_conversations_is_read(dynamodb: Any, table: str) -> None:
@@ -137,7 +139,7 @@ def test_every_page_of_conversations_is_read(dynamodb: Any, table: str) -> None:
         ],
     )
     sent = query_pages(dynamodb)
-    found = list(patterns.list_conversations(dynamodb, table, ANDREW.uuid))
+    found = list(conversations.list_conversations(dynamodb, table, ANDREW.uuid))
     assert len(sent) >= 2
     assert len(found) == MANY + 2
     times = [c["last_message_at"] for c in found]
@@ -145,7 +147,7 @@ def test_every_page_of_conversations_is_read(dynamodb: Any, table: str) -> None:
 
 
 def test_messages_newest_twenty_shown_oldest_first(dynamodb: Any, table: str) -> None:
-    conversation_ = patterns.get_conversation(dynamodb, table, NEW_YEAR_GROUP)
+    conversation_ = conversations.get_conversation(dynamodb, table, NEW_YEAR_GROUP)
     texts = [m["message"] for m in conversation_.messages]
     assert texts == [message_text(n) for n in range(5, 25)]
     first = conversation_.messages[0]
@@ -161,18 +163,22 @@ def test_messages_newest_twenty_shown_oldest_first(dynamodb: Any, table: str) ->
 
 
 def test_message_limit_and_range_across_new_year(dynamodb: Any, table: str) -> None:
-    newest = patterns.get_conversation(dynamodb, table, NEW_YEAR_GROUP, limit=3)
+    newest = conversations.get_conversation(dynamodb, table, NEW_YEAR_GROUP, limit=3)
     assert [m["message"] for m in newest.messages] == [message_text(n) for n in (22, 23, 24)]
-    eve = patterns.get_conversation(
+    eve = conversations.get_conversation(
         dynamodb,
         table,
         NEW_YEAR_GROUP,
         read_all=True,
-        period=patterns.time_range(until="2022-12-31T23:59:59Z"),
+        period=conversations.time_range(until="2022-12-31T23:59:59Z"),
     )
     assert [m["message"] for m in eve.messages] == [message_text(n) for n in range(10)]
-    day = patterns.get_conversation(
-        dynamodb, table, NEW_YEAR_GROUP, limit=2, period=patterns.time_range(since="2023-01-01T00:00:00Z")
+    day = conversations.get_conversation(
+        dynamodb,
+        table,
+        NEW_YEAR_GROUP,
+        limit=2,
+        period=conversations.time_range(since="2023-01-01T00:00:00Z"),
     )
     assert [m["created_at"][:16] for m in day.messages] == ["2023-01-01T00:13", "2023-01-01T00:14"]
 
@@ -182,25 +188,25 @@ def test_all_reads_every_page_and_reports_capacity(dynamodb: Any, table: str) ->
     texts = [big_text(n) for n in range(MANY)]
     write(dynamodb, conversation(ANDREW, BAYKO, group, texts, NEW_YEAR_START, timedelta(seconds=1)))
     sent = query_pages(dynamodb)
-    everything = patterns.get_conversation(dynamodb, table, group, read_all=True)
+    everything = conversations.get_conversation(dynamodb, table, group, read_all=True)
     assert [m["message"] for m in everything.messages] == texts
     assert everything.capacity.pages == len(sent) >= 2
     assert everything.capacity.units > 0
     assert all(params["ReturnConsumedCapacity"] == "TOTAL" for params in sent)
     # A limit larger than one 1 MB page still follows LastEvaluatedKey.
-    newest = patterns.get_conversation(dynamodb, table, group, limit=MANY - 10)
+    newest = conversations.get_conversation(dynamodb, table, group, limit=MANY - 10)
     assert [m["message"] for m in newest.messages] == texts[10:]
 
 
 def test_a_malformed_uuid_is_a_usage_error(dynamodb: Any, table: str) -> None:
     with pytest.raises(UsageError, match="conversation '5ae290ed' is not a uuid"):
-        patterns.get_conversation(dynamodb, table, "5ae290ed")
+        conversations.get_conversation(dynamodb, table, "5ae290ed")
 
 
 def test_a_conversation_without_messages_is_not_found(dynamodb: Any, table: str) -> None:
     with pytest.raises(NotFoundError, match=f"conversation {NO_MESSAGES_GROUP} has no messages"):
-        patterns.get_conversation(dynamodb, table, NO_MESSAGES_GROUP)
+        conversations.get_conversation(dynamodb, table, NO_MESSAGES_GROUP)
     with pytest.raises(NotFoundError, match=r"has no messages since 2024-01-01T00:00:00\.000000"):
-        patterns.get_conversation(
-            dynamodb, table, NEW_YEAR_GROUP, period=patterns.time_range(since="2024-01-01T00:00:00Z")
+        conversations.get_conversation(
+            dynamodb, table, NEW_YEAR_GROUP, period=conversations.time_range(since="2024-01-01T00:00:00Z")
         )

@@ -14,10 +14,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from ddbtool.apps.cruddur.model import user_key
+from ddbtool.apps.cruddur.users import get_user
 from ddbtool.aws import user_agent
 from ddbtool.errors import EndpointUnreachableError, UsageError
-from ddbtool.model import user_key
-from ddbtool.users import get_user
 from ddbtool.values import to_dynamo
 
 if TYPE_CHECKING:

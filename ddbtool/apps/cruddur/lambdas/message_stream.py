@@ -1,8 +1,8 @@
-"""Lambda entry point for pattern E: `ddbtool.lambdas.message_stream.handler`.
+"""Lambda entry point for pattern E: `ddbtool.apps.cruddur.lambdas.message_stream.handler`.
 
 Attach it to the table's stream (NEW_IMAGE). Every record of every batch is
 read; each new message moves its conversation's group items (see
-ddbtool.groups). Replays and out-of-order records never move a group
+ddbtool.apps.cruddur.inbox). Replays and out-of-order records never move a group
 backwards, so Lambda's at-least-once delivery is safe. An error fails the
 batch, and Lambda retries it.
 
@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-from ddbtool.groups import apply_records
+from ddbtool.apps.cruddur.inbox import apply_records
 
 
 @cache

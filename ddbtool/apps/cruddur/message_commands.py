@@ -54,9 +54,9 @@ def send_message(
       ddbtool send-message --from andrewbrown --to londo "Hello, ambassador"
       ddbtool send-message --from bayko --group 5ae290ed-... "On my way"
     """
-    from ddbtool.messages import check_text
-    from ddbtool.messages import send_message as send
-    from ddbtool.patterns import require_uuid
+    from ddbtool.apps.cruddur.conversations import require_uuid
+    from ddbtool.apps.cruddur.sending import check_text
+    from ddbtool.apps.cruddur.sending import send_message as send
 
     if (to is None) == (group is None):
         raise UsageError(
@@ -119,7 +119,7 @@ def stream_sync(
       ddbtool stream-sync --once
       ddbtool stream-sync --follow
     """
-    from ddbtool.groups import GroupMove, apply_records
+    from ddbtool.apps.cruddur.inbox import GroupMove, apply_records
     from ddbtool.items.streams import read_stream, stream_arn
     from ddbtool.tables.admin import require_table
 

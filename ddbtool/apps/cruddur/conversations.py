@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from ddbtool.apps.cruddur.model import GROUP_PREFIX, MESSAGE_PREFIX, is_uuid, parse_timestamp, timestamp
+from ddbtool.apps.cruddur.users import require_user
 from ddbtool.errors import NotFoundError, UsageError
-from ddbtool.model import GROUP_PREFIX, MESSAGE_PREFIX, is_uuid, parse_timestamp, timestamp
-from ddbtool.users import require_user
 from ddbtool.values import from_dynamo, to_dynamo
 
 if TYPE_CHECKING:

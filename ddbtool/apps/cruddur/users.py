@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ddbtool.apps.cruddur.model import User, user_key
 from ddbtool.errors import NotFoundError
-from ddbtool.model import User, user_key
 from ddbtool.values import from_dynamo, to_dynamo
 
 if TYPE_CHECKING:

@@ -1,1 +1,0 @@
-"""AWS Lambda entry points; they import only boto3-level parts of ddbtool."""
