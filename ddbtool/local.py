@@ -1,6 +1,6 @@
 """A local endpoint in the background: moto's server, or AWS's DynamoDB Local.
 
-moto (the default) serves DynamoDB, Streams and Cognito on 127.0.0.1 from pip
+moto (the default) serves DynamoDB, Streams and the other AWS services apps use on 127.0.0.1 from pip
 packages alone; its data lives in memory. DynamoDB Local is AWS's own emulator,
 a Java program: it runs from a folder holding DynamoDBLocal.jar, with -sharedDb
 (one database whatever the credentials and region), and keeps its data in the

@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from ddbtool.items.seedfile import MESSAGING_KEY, load_seeds
+from ddbtool.apps.cruddur.seeding import MESSAGING_KEY
+from ddbtool.items.seedfile import load_seeds
 from ddbtool.values import from_dynamo, to_dynamo
 
 from .faults import Fault, FaultProxy

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from ddbtool.apps.cruddur.model import parse_timestamp
+from ddbtool.apps.cruddur.seeding import MESSAGING_KEY
 from ddbtool.errors import InputFileError
-from ddbtool.items.seedfile import MESSAGING_KEY, SeedPlan, TableKey, load_seeds
+from ddbtool.items.seedfile import SeedPlan, TableKey, load_seeds
 from ddbtool.values import MAX_ITEM_BYTES, item_size
 
 from .support import ROOT

@@ -1,21 +1,13 @@
 """The `ddbtool` command line: importing this package registers every command."""
 
 # isort: skip_file
-# Commands are listed in --help in the order these modules register them: tables
-# first, then items and their transfer, the app's access patterns, writing, and the local endpoint.
+# Commands are listed in --help in the order they are registered: tables first,
+# then items and their transfer, the commands of the installed apps, and the local endpoint.
 from ddbtool.cli import tables, items, transfer, s3transfer
-from ddbtool.apps.cruddur import commands, message_commands
-from ddbtool.cli import local
-from ddbtool.cli.app import app, main
+from ddbtool.cli.app import app, main, register_apps
 
-__all__ = [
-    "app",
-    "commands",
-    "items",
-    "local",
-    "main",
-    "message_commands",
-    "s3transfer",
-    "tables",
-    "transfer",
-]
+register_apps()
+
+from ddbtool.cli import local  # noqa: E402
+
+__all__ = ["app", "items", "local", "main", "s3transfer", "tables", "transfer"]

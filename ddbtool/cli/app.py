@@ -108,6 +108,15 @@ def main() -> None:
     app()
 
 
+def register_apps() -> None:
+    """Add the commands of every installed app (ddbtool.apps) to the command line."""
+    from ddbtool.apps import installed
+
+    for each in installed():
+        if each.register_commands is not None:
+            each.register_commands(app)
+
+
 # --- options shared by commands -------------------------------------------------------
 
 TARGET_PANEL = "Target (where commands go)"

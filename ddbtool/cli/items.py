@@ -56,7 +56,7 @@ def seed(
     ] = 4,
     output: TableOrJsonOutput = TableOrJson.table,
 ) -> None:
-    """Write the users, conversations and items of YAML seed files.
+    """Write the items of YAML seed files, and the sections of the apps installed.
 
     Every file is validated first (exit 2, nothing written, one line per
     problem). Items go in batches of 25, retried until each one lands. Running
@@ -66,7 +66,7 @@ def seed(
 
     \b
       ddbtool seed
-      ddbtool seed seeds/cruddur.yaml --dry-run
+      ddbtool seed seeds/demo.yaml --dry-run
       ddbtool seed --prod --region us-east-1 --output json
     """
     from ddbtool.items.seed import write_seed
@@ -78,7 +78,7 @@ def seed(
     plan = load_seeds(paths, _key_lookup(client))
     tables = plan.tables()
     seconds = None
-    kept_newer = 0
+    notes: list[str] = []
     if not dry_run:
         for table in tables:
             require_table(client, table)
@@ -92,7 +92,7 @@ def seed(
                 advance(count)
 
             try:
-                kept_newer = write_seed(client, plan, on_progress=landed, concurrency=concurrency).kept_newer
+                notes = write_seed(client, plan, on_progress=landed, concurrency=concurrency).notes
             except KeyboardInterrupt:
                 raise Interrupted(
                     f"interrupted: {done[0]} of {len(plan.items)} items written; "
@@ -119,10 +119,8 @@ def seed(
         render.info(f"dry run: {total} items in {len(paths)} files are valid; nothing was written")
     else:
         render.success(f"wrote {total} items to {', '.join(tables)} in {seconds:.2f} s ({rate} items/s)")
-        if kept_newer:
-            render.info(
-                f"{kept_newer} group items were already at a newer message than the seed's and kept it"
-            )
+        for note in notes:
+            render.info(note)
 
 
 def _key_lookup(client: DynamoDBClient) -> KeyLookup:
@@ -178,7 +176,7 @@ def scan(
 
     \b
       ddbtool scan
-      ddbtool scan cruddur-messages --output jsonl | jq -c 'select(.pk | startswith("GRP#"))'
+      ddbtool scan orders --output jsonl | jq -c 'select(.pk | startswith("ORDER#"))'
       ddbtool scan --index message-group-sk-index --limit 10
       ddbtool scan --segments 4 --output csv > items.csv
     """

@@ -14,7 +14,7 @@ from ddbtool.cli.app import TableOrJson, TableOrJsonOutput, _Group, app
 local_app = typer.Typer(
     cls=_Group,
     help="Run a local DynamoDB-compatible endpoint in the background.\n\n"
-    "The default engine, moto's server, serves DynamoDB, DynamoDB Streams and Cognito "
+    "The default engine, moto's server, serves DynamoDB, DynamoDB Streams and the other services it emulates "
     "on 127.0.0.1 with its data in memory: stopping it loses every table. "
     "`--engine dynamodb-local` runs AWS's DynamoDB Local (Java) instead.",
     no_args_is_help=True,

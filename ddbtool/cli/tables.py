@@ -54,7 +54,7 @@ def schema_load(
 
     \b
       ddbtool schema-load
-      ddbtool schema-load schemas/cruddur-messages.yaml --prod --region us-east-1
+      ddbtool schema-load schemas/orders.yaml --prod --region us-east-1
       ddbtool schema-load --dry-run > create-table.json
     """
     from ddbtool.tables.admin import load_table
@@ -104,7 +104,7 @@ def delete_table(
     Examples:
 
     \b
-      ddbtool delete-table cruddur-messages
+      ddbtool delete-table orders
       ddbtool delete-table --if-exists --yes
     """
     from ddbtool.tables.admin import delete_table as delete
@@ -165,7 +165,7 @@ def describe_table(
     Examples:
 
     \b
-      ddbtool describe-table cruddur-messages
+      ddbtool describe-table orders
       ddbtool describe-table --output json | jq .indexes
     """
     from ddbtool.tables.admin import summary

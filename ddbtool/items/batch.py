@@ -109,7 +109,7 @@ def write_each(
     concurrency: int = 4,
     policy: RetryPolicy | None = None,
 ) -> list[T]:
-    """Apply `write` to each unit of items (one user, one conversation's group items), a few at once.
+    """Apply `write` to each unit of items (one item, or items an app writes together), a few at once.
 
     `write` must be idempotent: after throttling, a server error, a dropped
     connection or a time-out it is called again, with backoff, up to

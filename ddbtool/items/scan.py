@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ddbtool.apps.cruddur.model import kind_of
+from ddbtool.apps import installed
 from ddbtool.errors import UsageError
 from ddbtool.tables.admin import require_table
 from ddbtool.values import from_dynamo
@@ -188,20 +188,15 @@ def view_columns(key: Sequence[str]) -> list[str]:
 def view_row(item: Mapping[str, Any], key: Sequence[str]) -> list[Any]:
     """One item as a row of the table view, with columns that suit its kind.
 
-    Groups show the other participant, the conversation and the last message;
-    messages their sender, uuid and text; users their handle, uuid and Cognito
-    id; any other item every attribute that is not a key.
+    An installed app's view names the kind and fills who/uuid/details for the
+    items it recognises; any other item shows every attribute that is not a key.
     """
-    kind = kind_of(dict(item))
-    person = f"@{item.get('user_handle')} ({item.get('user_display_name')})"
-    if kind == "group":
-        extra = [f"with {person}", item.get("message_group_uuid"), item.get("message")]
-    elif kind == "message":
-        extra = [f"from {person}", item.get("message_uuid"), item.get("message")]
-    elif kind == "user":
-        cognito = item.get("cognito_user_id")
-        extra = [person, item.get("user_uuid"), f"cognito {cognito}" if cognito else ""]
+    for app in installed():
+        shown = app.view(item) if app.view is not None else None
+        if shown is not None:
+            kind, extra = shown
+            break
     else:
         rest = {name: value for name, value in item.items() if name not in key}
-        extra = ["", "", rest or ""]
+        kind, extra = "other", ["", "", rest or ""]
     return [kind, *(item.get(name) for name in key), *extra]

@@ -1,28 +1,20 @@
 """Write a validated seed plan so that running it again always ends in the same table.
 
-Plain items and messages belong to the seed alone: they go through the batch
-writer, since BatchWriteItem replaces an item whole and the same files give the
-same items. Two kinds share their items with other commands, and are written so
-that a re-run converges instead of undoing their work:
-
-- a user item gets an UpdateItem of the attributes the seed gives, so the
-  `cognito_user_id` that `update-cognito-ids` wrote survives a seed without one;
-- a conversation's group items sit at the time of its last message, which the
-  stream moves on as messages arrive: each participant ends with exactly one group
-  item, at the seed's last message or a newer one (groups.converge_groups).
-
-Messages go first and group items last, so a group never names a message that
-is not yet written.
+Plain items belong to the seed alone: they go through the batch writer, since
+BatchWriteItem replaces an item whole and the same files give the same items.
+An app's items are written by the app (`App.write_seeds`), which may converge
+with what its other commands wrote rather than replace it; plain items go first.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ddbtool.apps.cruddur.inbox import converge_groups
-from ddbtool.items.batch import RetryPolicy, write_each, write_items
+from ddbtool.apps import SeedWrite, installed
+from ddbtool.items.batch import RetryPolicy, write_items
+from ddbtool.items.seedfile import PLAIN_KIND
 from ddbtool.values import to_dynamo
 
 if TYPE_CHECKING:
@@ -34,7 +26,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class SeedResult:
     items: int
-    kept_newer: int  # group items left at a newer message than the seed's last
+    notes: list[str] = field(default_factory=list)  # what the apps' writers want said
 
 
 def write_seed(
@@ -47,28 +39,24 @@ def write_seed(
 ) -> SeedResult:
     """Write every item of `plan`; see the module's docstring. Raises UnwrittenItemsError at the bound."""
     options: dict[str, Any] = {"on_progress": on_progress, "concurrency": concurrency, "policy": policy}
-    kept_newer = 0
+    notes: list[str] = []
     for table in plan.tables():
         seeds = [seed for seed in plan.items if seed.table == table]
-        kept_newer += _seed_table(client, table, seeds, plan.keys[table].names, options)
-    return SeedResult(len(plan.items), kept_newer)
+        notes += _seed_table(client, table, seeds, plan.keys[table].names, options)
+    return SeedResult(len(plan.items), notes)
 
 
 def _seed_table(
     client: DynamoDBClient, table: str, seeds: list[SeedItem], key: Sequence[str], options: dict[str, Any]
-) -> int:
-    plain = [seed.item for seed in seeds if seed.kind in ("message", "item")]
+) -> list[str]:
+    plain = [seed.item for seed in seeds if seed.kind == PLAIN_KIND]
     write_items(client, table, plain, key, **options)
-
-    users = [[seed.item] for seed in seeds if seed.kind == "user"]
-    write_each(table, users, lambda unit: update_attributes(client, table, unit[0], key), key, **options)
-
-    conversations: dict[str, list[Mapping[str, Any]]] = {}
-    for seed in seeds:
-        if seed.kind == "group":
-            conversations.setdefault(seed.item["message_group_uuid"], []).append(seed.item)
-    units = list(conversations.values())
-    return sum(write_each(table, units, lambda unit: converge_groups(client, table, unit), key, **options))
+    notes: list[str] = []
+    for app in installed():
+        own = [seed for seed in seeds if seed.kind in app.seed_kinds]
+        if own and app.write_seeds is not None:
+            notes += app.write_seeds(SeedWrite(client, table, own, key, options))
+    return notes
 
 
 def update_attributes(

@@ -1,6 +1,6 @@
 """Table definitions in YAML: parse, validate as DynamoDB would, build CreateTable.
 
-A definition file looks like `schemas/cruddur-messages.yaml`; the README
+A definition file looks like `schemas/orders.yaml`; the README
 documents every field. `load_definitions` validates every file completely and
 raises one InputFileError listing every problem before anything is called.
 """

@@ -1,0 +1,54 @@
+"""Cruddur's messaging on one DynamoDB table: the first app on the ddbtool toolkit.
+
+`app` is what the entry point `ddbtool.apps: cruddur` names. Its hooks import
+their modules when called, so importing this package (as the Lambda handler
+does) loads nothing but the seam's dataclasses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ddbtool.apps import App, SeedWrite, ViewRow
+
+if TYPE_CHECKING:
+    import typer
+
+    from ddbtool.items.seedfile import SeedDocument, SeedItem
+
+
+def _register_commands(cli: typer.Typer) -> None:
+    from ddbtool.apps.cruddur import commands, message_commands
+
+    for module in (commands, message_commands):
+        cli.registered_commands.extend(module.commands.registered_commands)
+
+
+def _read_seeds(documents: Sequence[SeedDocument]) -> Iterable[SeedItem]:
+    from ddbtool.apps.cruddur.seeding import read_seeds
+
+    return read_seeds(documents)
+
+
+def _write_seeds(write: SeedWrite) -> list[str]:
+    from ddbtool.apps.cruddur.seeding import write_seeds
+
+    return write_seeds(write)
+
+
+def _view(item: Mapping[str, Any]) -> ViewRow | None:
+    from ddbtool.apps.cruddur.view import view
+
+    return view(item)
+
+
+app = App(
+    name="cruddur",
+    register_commands=_register_commands,
+    seed_sections=("users", "conversations"),
+    seed_kinds=("user", "group", "message"),
+    read_seeds=_read_seeds,
+    write_seeds=_write_seeds,
+    view=_view,
+)

@@ -18,11 +18,13 @@ from ddbtool.cli.app import (
     TableOrJson,
     TableOrJsonOutput,
     announce,
-    app,
     table_name,
     with_connection,
 )
 from ddbtool.errors import UsageError
+
+# The commands of this module; the app registers them on the ddbtool command line.
+commands = typer.Typer()
 
 Since = Annotated[
     str | None,
@@ -61,7 +63,7 @@ def _rows(rows: list[dict[str, Any]], output: Listing) -> bool:
     return output is not Listing.table
 
 
-@app.command("list-conversations", short_help="One user's conversations, newest first.")
+@commands.command("list-conversations", short_help="One user's conversations, newest first.")
 @with_connection
 def list_conversations(
     connection: Connection,
@@ -112,7 +114,7 @@ def list_conversations(
         render.info(f"{user} has no conversations{period.describe()}")
 
 
-@app.command("get-conversation", short_help="A conversation's newest messages.")
+@commands.command("get-conversation", short_help="A conversation's newest messages.")
 @with_connection
 def get_conversation(
     connection: Connection,
@@ -172,7 +174,7 @@ def get_conversation(
     )
 
 
-@app.command("update-cognito-ids", short_help="Copy Cognito subs onto user items.")
+@commands.command("update-cognito-ids", short_help="Copy Cognito subs onto user items.")
 @with_connection
 def update_cognito_ids(
     connection: Connection,

@@ -13,11 +13,13 @@ from ddbtool.cli.app import (
     TableOrJson,
     TableOrJsonOutput,
     announce,
-    app,
     table_name,
     with_connection,
 )
 from ddbtool.errors import UsageError
+
+# The commands of this module; the app registers them on the ddbtool command line.
+commands = typer.Typer()
 
 _GROUPS_SAID = {
     "written": "started a new conversation: both inboxes show the message",
@@ -27,7 +29,7 @@ _GROUPS_SAID = {
 }
 
 
-@app.command("send-message")
+@commands.command("send-message")
 @with_connection
 def send_message(
     connection: Connection,
@@ -93,7 +95,7 @@ def send_message(
     render.info(_GROUPS_SAID[sent.groups])
 
 
-@app.command("stream-sync", short_help="Move group items to their newest message.")
+@commands.command("stream-sync", short_help="Move group items to their newest message.")
 @with_connection
 def stream_sync(
     connection: Connection,
