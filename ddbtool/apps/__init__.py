@@ -68,8 +68,3 @@ def installed() -> tuple[App, ...]:
 
     apps = [entry.load() for entry in entry_points(group=ENTRY_POINT_GROUP)]
     return tuple(sorted((app for app in apps if isinstance(app, App)), key=lambda app: app.name))
-
-
-def seed_owner(kind: str) -> App | None:
-    """The app whose seed sections give items of `kind`."""
-    return next((app for app in installed() if kind in app.seed_kinds), None)

@@ -169,15 +169,15 @@ def scan(
 
     Values are plain JSON: numbers with every digit, sets as sorted lists,
     binary as base64, null as null. CSV has a column for every attribute of
-    every item (nested values as JSON). The table view tells groups, messages and users apart by key
-    prefix; other items show every attribute.
+    every item (nested values as JSON). In the table view an installed app shows
+    its own items its way; other items show every attribute.
 
     Examples:
 
     \b
       ddbtool scan
       ddbtool scan orders --output jsonl | jq -c 'select(.pk | startswith("ORDER#"))'
-      ddbtool scan --index message-group-sk-index --limit 10
+      ddbtool scan --index by-date --limit 10
       ddbtool scan --segments 4 --output csv > items.csv
     """
     from ddbtool.items.scan import scan as start

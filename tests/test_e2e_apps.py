@@ -1,0 +1,121 @@
+"""Another app plugs in through the entry point group `ddbtool.apps`, as a package would.
+
+A temporary folder on PYTHONPATH holds a module and its `*.dist-info` with an
+`entry_points.txt`: the installed `ddbtool`, run as a subprocess, finds the
+app there, lists and runs its command, reads its seed section and shows its
+items in scan's table view.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+NOTES_APP = '''
+from ddbtool.apps import App
+
+
+def register_commands(cli):
+    @cli.command("note-count", short_help="Count the notes a seed file holds.")
+    def note_count(file: str) -> None:
+        """Count the notes of a seed file.
+
+        Examples:
+
+        \\b
+          ddbtool note-count seeds/notes.yaml
+        """
+        import yaml
+
+        print(len(yaml.safe_load(open(file))["notes"]), "notes")
+
+
+def read_seeds(documents):
+    from ddbtool.items.seedfile import SeedItem, entries
+
+    for document in documents:
+        found = entries(document.check, document.doc, "notes", allowed=("id", "text"), required=("id",))
+        for entry, path, line in found:
+            item = {"pk": "NOTE#" + str(entry["id"]), "sk": "NOTE", "text": entry.get("text", "")}
+            yield SeedItem(document.table, "note", item, document.check.file, line, path)
+
+
+def write_seeds(write):
+    from ddbtool.items.batch import write_items
+
+    write_items(write.client, write.table, [seed.item for seed in write.seeds], write.key, **write.options)
+    return [f"{len(write.seeds)} notes filed"]
+
+
+def view(item):
+    if str(item.get("pk", "")).startswith("NOTE#"):
+        return "note", ["", item["pk"][5:], item.get("text")]
+    return None
+
+
+app = App(
+    name="notes",
+    register_commands=register_commands,
+    seed_sections=("notes",),
+    seed_kinds=("note",),
+    read_seeds=read_seeds,
+    write_seeds=write_seeds,
+    view=view,
+)
+'''
+
+
+@pytest.fixture
+def with_notes_app(tmp_path: Path) -> dict[str, str]:
+    """The environment that installs the notes app beside ddbtool's own."""
+    site = tmp_path / "site"
+    info = site / "ddbtool_notes-0.1.dist-info"
+    info.mkdir(parents=True)
+    (site / "ddbtool_notes.py").write_text(NOTES_APP)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: ddbtool-notes\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text("[ddbtool.apps]\nnotes = ddbtool_notes:app\n")
+    return {"PYTHONPATH": os.pathsep.join(filter(None, [str(site), os.environ.get("PYTHONPATH")]))}
+
+
+def test_an_app_from_an_entry_point_adds_its_command(
+    ddbtool: Any, with_notes_app: dict[str, str], tmp_path: Path
+) -> None:
+    assert "note-count" not in ddbtool("--help").stdout
+    listed = ddbtool("--help", env=with_notes_app)
+    assert "note-count" in listed.stdout and "list-conversations" in listed.stdout
+    seeds = tmp_path / "notes.yaml"
+    seeds.write_text("table: cruddur-messages\nnotes:\n  - {id: 1, text: one}\n  - {id: 2}\n")
+    counted = ddbtool("note-count", str(seeds), env=with_notes_app)
+    assert counted.returncode == 0 and counted.stdout == "2 notes\n", counted.stderr
+
+
+def test_an_apps_seed_section_is_read_written_and_viewed(
+    ddbtool: Any, with_notes_app: dict[str, str], endpoint: str, tmp_path: Path
+) -> None:
+    target = ["--endpoint-url", endpoint]
+    assert ddbtool("schema-load", *target).returncode == 0
+    seeds = tmp_path / "notes.yaml"
+    seeds.write_text("table: cruddur-messages\nnotes:\n  - {id: 1, text: first note}\n  - {id: 2}\n")
+
+    unknown = ddbtool("seed", str(seeds), *target)
+    assert unknown.returncode == 2 and "notes" in unknown.stderr, unknown.stderr
+
+    seeded = ddbtool("seed", str(seeds), "-o", "json", *target, env=with_notes_app)
+    assert seeded.returncode == 0, seeded.stderr
+    assert json.loads(seeded.stdout)["items"] == {"user": 0, "group": 0, "message": 0, "note": 2, "item": 0}
+    assert "2 notes filed" in seeded.stderr
+    scanned = ddbtool("scan", "-o", "json", *target)
+    assert sorted(i["pk"] for i in json.loads(scanned.stdout)) == ["NOTE#1", "NOTE#2"]
+
+    viewed = ddbtool("scan", *target, env={**with_notes_app, "COLUMNS": "200"})
+    assert viewed.returncode == 0, viewed.stderr
+    rows = [line for line in viewed.stdout.splitlines() if "NOTE#1" in line]
+    assert len(rows) == 1 and rows[0].split()[1] == "note" and "first note" in rows[0], viewed.stdout
+    plain = ddbtool("scan", *target, env={"COLUMNS": "200"})
+    assert next(line for line in plain.stdout.splitlines() if "NOTE#1" in line).split()[1] == "other"
