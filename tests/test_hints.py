@@ -2,7 +2,7 @@
 
 The check reads ddbtool's source: each `--option` in a string of a command (its
 help, examples and errors) must be one of that command's options, including the
-strings of cli/app.py helpers it calls; options named by errors.py and
+strings of cli/app.py and project.py helpers it calls; options named by errors.py and
 aws.py, which any command can print, must be on every command with a
 target; and any other option named anywhere must exist on some command.
 """
@@ -92,10 +92,11 @@ def module_tree(name: str) -> ast.Module:
 
 
 def helpers_of_app() -> dict[str, set[str]]:
-    """The options each function of cli/app.py names."""
+    """The options each function of cli/app.py and project.py (the helpers commands call) names."""
     return {
         node.name: named_options(node)
-        for node in module_tree("cli/app.py").body
+        for module in ("cli/app.py", "project.py")
+        for node in module_tree(module).body
         if isinstance(node, ast.FunctionDef)
     }
 

@@ -13,7 +13,6 @@ import os
 import sys
 from collections.abc import Callable
 from enum import Enum
-from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar, get_type_hints
 
 import typer
@@ -22,6 +21,7 @@ from typer.core import TyperGroup
 from ddbtool import render
 from ddbtool.aws import Connection, Target
 from ddbtool.errors import DdbtoolError, MissingTableError, UsageError, from_botocore
+from ddbtool.project import TABLE_VARIABLE
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -248,8 +248,6 @@ def confirm(connection: Connection, question: str, *, yes: bool) -> None:
         )
 
 
-SCHEMAS = Path("schemas")
-TABLE_VARIABLE = "DDBTOOL_TABLE"
 _TABLE_HELP = f"Table name (default: {TABLE_VARIABLE}, else the one table defined in ./schemas)."
 
 TableOption = Annotated[
@@ -266,62 +264,3 @@ TableArgument = Annotated[
         show_default=False,
     ),
 ]
-
-
-def definitions(files: list[Path] | None = None) -> list[Any]:
-    """The validated table definitions named, else those in ./schemas."""
-    from ddbtool.tables.definition import load_definitions
-
-    return load_definitions(files_or_folder(files, SCHEMAS, "table definitions"))
-
-
-def table_name(option: str | None, argument: str | None = None) -> str:
-    """The table a command reads, the one rule for every command.
-
-    TABLE (where a command takes one) or --table/-t, else DDBTOOL_TABLE, else the
-    one table defined in ./schemas.
-    """
-    from ddbtool.tables.definition import valid_name
-    from ddbtool.yamlfile import yaml_files
-
-    if option and argument and option != argument:
-        raise UsageError(f"TABLE {argument!r} and --table {option!r} differ: name the table once")
-    named = [
-        (value, source)
-        for value, source in (
-            (argument, "TABLE"),
-            (option, "--table"),
-            (os.environ.get(TABLE_VARIABLE), TABLE_VARIABLE),
-        )
-        if value
-    ]
-    if named:
-        value, source = named[0]
-        if not valid_name(value):
-            raise UsageError(
-                f"{source} {value!r} is not a table name: use 3 to 255 letters, digits, '_', '-' or '.'"
-            )
-        return value
-    how = f"pass --table TABLE or set {TABLE_VARIABLE}"
-    if not yaml_files(SCHEMAS):
-        raise UsageError(
-            f"no table named and no table definitions in ./{SCHEMAS}: {how}, or run from the app's folder"
-        )
-    defined = definitions()
-    if len(defined) != 1:
-        raise UsageError(f"{len(defined)} tables are defined in ./{SCHEMAS}: {how}")
-    return str(defined[0].name)
-
-
-def files_or_folder(files: list[Path] | None, folder: Path, kind: str) -> list[Path]:
-    """The files named on the command line, else every YAML file in `folder`."""
-    if files:
-        return files
-    from ddbtool.yamlfile import yaml_files
-
-    found = yaml_files(folder)
-    if not found:
-        raise UsageError(
-            f"no {kind} given and no *.yaml files in {folder}/; pass FILE... or run from the app's folder"
-        )
-    return found

@@ -13,7 +13,6 @@ import typer
 from ddbtool import render
 from ddbtool.aws import Connection
 from ddbtool.cli.app import (
-    SCHEMAS,
     DryRun,
     Dump,
     DumpOutput,
@@ -23,19 +22,14 @@ from ddbtool.cli.app import (
     TableOrJsonOutput,
     announce,
     app,
-    definitions,
-    files_or_folder,
-    table_name,
     with_connection,
 )
 from ddbtool.errors import DdbtoolError, IncompleteOutputError, Interrupted, from_botocore
+from ddbtool.project import seed_files, seed_keys, table_name
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
+    pass
 
-    from ddbtool.items.seedfile import KeyLookup
-
-SEEDS = Path("seeds")
 # Rows per rich table in the streamed table view.
 _TABLE_CHUNK = 100
 
@@ -73,9 +67,9 @@ def seed(
     from ddbtool.items.seedfile import load_seeds
     from ddbtool.tables.admin import require_table
 
-    paths = files_or_folder(files, SEEDS, "seed files")
+    paths = seed_files(files)
     client = connection.dynamodb()
-    plan = load_seeds(paths, _key_lookup(client))
+    plan = load_seeds(paths, seed_keys(client))
     tables = plan.tables()
     seconds = None
     notes: list[str] = []
@@ -121,22 +115,6 @@ def seed(
         render.success(f"wrote {total} items to {', '.join(tables)} in {seconds:.2f} s ({rate} items/s)")
         for note in notes:
             render.info(note)
-
-
-def _key_lookup(client: DynamoDBClient) -> KeyLookup:
-    """Each table's key from its definition in ./schemas, else from the live table."""
-    from ddbtool.items.seedfile import TableKey
-    from ddbtool.tables.admin import require_table
-    from ddbtool.yamlfile import yaml_files
-
-    defined = {spec.name: spec for spec in definitions()} if yaml_files(SCHEMAS) else {}
-
-    def key_of(table: str) -> TableKey:
-        if table in defined:
-            return TableKey.from_spec(defined[table])
-        return TableKey.from_description(require_table(client, table))
-
-    return key_of
 
 
 @app.command("scan", short_help="Stream every item of a table.")

@@ -10,7 +10,6 @@ import typer
 from ddbtool import render
 from ddbtool.aws import Connection
 from ddbtool.cli.app import (
-    SCHEMAS,
     DryRun,
     TableArgument,
     TableOption,
@@ -20,11 +19,10 @@ from ddbtool.cli.app import (
     announce,
     app,
     confirm,
-    definitions,
-    table_name,
     with_connection,
 )
 from ddbtool.errors import UsageError
+from ddbtool.project import SCHEMAS, definitions, table_name
 
 Definitions = Annotated[
     list[Path] | None,

@@ -18,10 +18,10 @@ from ddbtool.cli.app import (
     TableOrJson,
     TableOrJsonOutput,
     announce,
-    table_name,
     with_connection,
 )
 from ddbtool.errors import UsageError
+from ddbtool.project import table_name
 
 # The commands of this module; the app registers them on the ddbtool command line.
 commands = typer.Typer()

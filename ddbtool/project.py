@@ -1,0 +1,104 @@
+"""The app's folder: its table definitions in schemas/, its seeds in seeds/, its default table.
+
+Commands run from the folder of an app built on DynamoDB, as CI scripts do; this
+module answers, once for every command, where those files are and which table a
+command means when it is not named.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ddbtool.errors import UsageError
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+    from ddbtool.items.seedfile import KeyLookup
+    from ddbtool.tables.definition import TableSpec
+
+SCHEMAS = Path("schemas")
+SEEDS = Path("seeds")
+TABLE_VARIABLE = "DDBTOOL_TABLE"
+
+
+def definitions(files: list[Path] | None = None) -> list[TableSpec]:
+    """The validated table definitions named, else those in ./schemas."""
+    from ddbtool.tables.definition import load_definitions
+
+    return load_definitions(files_or_folder(files, SCHEMAS, "table definitions"))
+
+
+def table_name(option: str | None, argument: str | None = None) -> str:
+    """The table a command reads, the one rule for every command.
+
+    TABLE (where a command takes one) or --table/-t, else DDBTOOL_TABLE, else the
+    one table defined in ./schemas.
+    """
+    from ddbtool.tables.definition import valid_name
+    from ddbtool.yamlfile import yaml_files
+
+    if option and argument and option != argument:
+        raise UsageError(f"TABLE {argument!r} and --table {option!r} differ: name the table once")
+    named = [
+        (value, source)
+        for value, source in (
+            (argument, "TABLE"),
+            (option, "--table"),
+            (os.environ.get(TABLE_VARIABLE), TABLE_VARIABLE),
+        )
+        if value
+    ]
+    if named:
+        value, source = named[0]
+        if not valid_name(value):
+            raise UsageError(
+                f"{source} {value!r} is not a table name: use 3 to 255 letters, digits, '_', '-' or '.'"
+            )
+        return value
+    how = f"pass --table TABLE or set {TABLE_VARIABLE}"
+    if not yaml_files(SCHEMAS):
+        raise UsageError(
+            f"no table named and no table definitions in ./{SCHEMAS}: {how}, or run from the app's folder"
+        )
+    defined = definitions()
+    if len(defined) != 1:
+        raise UsageError(f"{len(defined)} tables are defined in ./{SCHEMAS}: {how}")
+    return str(defined[0].name)
+
+
+def files_or_folder(files: list[Path] | None, folder: Path, kind: str) -> list[Path]:
+    """The files named on the command line, else every YAML file in `folder`."""
+    if files:
+        return files
+    from ddbtool.yamlfile import yaml_files
+
+    found = yaml_files(folder)
+    if not found:
+        raise UsageError(
+            f"no {kind} given and no *.yaml files in {folder}/; pass FILE... or run from the app's folder"
+        )
+    return found
+
+
+def seed_files(files: list[Path] | None) -> list[Path]:
+    """The seed files named, else every YAML file in ./seeds."""
+    return files_or_folder(files, SEEDS, "seed files")
+
+
+def seed_keys(client: DynamoDBClient) -> KeyLookup:
+    """Each table's key from its definition in ./schemas, else from the live table."""
+    from ddbtool.items.seedfile import TableKey
+    from ddbtool.tables.admin import require_table
+    from ddbtool.yamlfile import yaml_files
+
+    defined = {spec.name: spec for spec in definitions()} if yaml_files(SCHEMAS) else {}
+
+    def key_of(table: str) -> TableKey:
+        if table in defined:
+            return TableKey.from_spec(defined[table])
+        return TableKey.from_description(require_table(client, table))
+
+    return key_of
