@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from .support import ROOT
+from ..support import ROOT
 
 pytestmark = pytest.mark.e2e
 

@@ -11,7 +11,7 @@ from ddbtool.apps.cruddur import conversations
 from ddbtool.apps.cruddur.model import group_item, timestamp
 from ddbtool.errors import NotFoundError, UsageError
 
-from .messaging import (
+from ..messaging import (
     ANDREW,
     BAYKO,
     EVE_GROUP,

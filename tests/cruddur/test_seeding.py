@@ -10,7 +10,7 @@ from ddbtool.apps.cruddur.model import group_item, user_key
 from ddbtool.items.seed import update_attributes
 from ddbtool.values import to_dynamo
 
-from .messaging import ANDREW, BAYKO, NEW_YEAR_GROUP, NEW_YEAR_MESSAGES, NEW_YEAR_START, seed
+from ..messaging import ANDREW, BAYKO, NEW_YEAR_GROUP, NEW_YEAR_MESSAGES, NEW_YEAR_START, seed
 
 LAST = NEW_YEAR_START + timedelta(minutes=NEW_YEAR_MESSAGES - 1)
 

@@ -14,9 +14,9 @@ import pytest
 
 from ddbtool.apps.cruddur.model import User, user_item
 
-from .messaging import ANDREW, EVE_GROUP, NEW_YEAR_GROUP, USERS, conversation_items, write
-from .support import FAKE_AWS, free_port
-from .support import aws_client as client
+from ..messaging import ANDREW, EVE_GROUP, NEW_YEAR_GROUP, USERS, conversation_items, write
+from ..support import FAKE_AWS, free_port
+from ..support import aws_client as client
 
 pytestmark = pytest.mark.e2e
 

@@ -20,9 +20,9 @@ from ddbtool.apps.cruddur.seeding import MESSAGING_KEY
 from ddbtool.items.seedfile import load_seeds
 from ddbtool.values import from_dynamo, to_dynamo
 
-from .faults import Fault, FaultProxy
-from .support import ROOT
-from .support import aws_client as client
+from ..faults import Fault, FaultProxy
+from ..support import ROOT
+from ..support import aws_client as client
 
 pytestmark = pytest.mark.e2e
 

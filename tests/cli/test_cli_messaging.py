@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from .test_messaging import GROUP, make_table, start_conversation
+from ..cruddur.test_messaging import GROUP, make_table, start_conversation
 
 
 @pytest.fixture

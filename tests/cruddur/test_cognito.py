@@ -13,8 +13,8 @@ from ddbtool.apps.cruddur.model import User, user_item, user_key
 from ddbtool.apps.cruddur.users import get_user
 from ddbtool.errors import UsageError
 
-from .messaging import create_table, write
-from .support import free_port
+from ..messaging import create_table, write
+from ..support import free_port
 
 HANDLES = 64  # more than ListUsers' page of 60
 WITHOUT_PREFERRED_USERNAME = ("robot-1", "robot-2")

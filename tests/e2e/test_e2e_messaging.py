@@ -11,8 +11,8 @@ import pytest
 
 from ddbtool.apps.cruddur.model import user_item
 
-from .messaging import EVE_GROUP, NEW_YEAR_GROUP, USERS, conversation_items, write
-from .support import aws_client as client
+from ..messaging import EVE_GROUP, NEW_YEAR_GROUP, USERS, conversation_items, write
+from ..support import aws_client as client
 
 pytestmark = pytest.mark.e2e
 

@@ -20,7 +20,7 @@ import typer
 
 from ddbtool.cli import app
 
-PACKAGE = Path(__file__).resolve().parent.parent / "ddbtool"
+PACKAGE = Path(__file__).resolve().parents[2] / "ddbtool"
 OPTION = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*")
 # Options every command has, and --version on the root command.
 EVERYWHERE = {"--help", "--version"}

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from .support import free_port
+from ..support import free_port
 
 pytestmark = pytest.mark.e2e
 

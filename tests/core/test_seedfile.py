@@ -16,7 +16,7 @@ from ddbtool.errors import InputFileError
 from ddbtool.items.seedfile import SeedPlan, TableKey, load_seeds
 from ddbtool.values import MAX_ITEM_BYTES, item_size
 
-from .support import ROOT
+from ..support import ROOT
 
 CRUDDUR = ROOT / "seeds" / "cruddur.yaml"
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00")

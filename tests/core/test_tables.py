@@ -11,7 +11,7 @@ from ddbtool.errors import NotFoundError
 from ddbtool.tables.admin import delete_table, describe, list_tables, load_table, summary, ttl_attribute
 from ddbtool.tables.definition import KeySchema, TableSpec, load_definitions
 
-from .support import SCHEMAS
+from ..support import SCHEMAS
 
 
 @pytest.fixture

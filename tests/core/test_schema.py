@@ -10,7 +10,7 @@ import pytest
 from ddbtool.errors import InputFileError
 from ddbtool.tables.definition import TableSpec, differences, load_definitions
 
-from .support import SCHEMAS
+from ..support import SCHEMAS
 
 VALID = """\
 table: things

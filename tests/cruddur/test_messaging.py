@@ -19,8 +19,8 @@ from ddbtool.tables.admin import describe, load_table
 from ddbtool.tables.definition import load_definitions
 from ddbtool.values import from_dynamo, to_dynamo
 
-from .messaging import ANDREW, BAYKO, LONDO, NEW_YEAR_GROUP, USERS, write
-from .support import SCHEMAS
+from ..messaging import ANDREW, BAYKO, LONDO, NEW_YEAR_GROUP, USERS, write
+from ..support import SCHEMAS
 
 TABLE = "cruddur-messages"
 GROUP = NEW_YEAR_GROUP

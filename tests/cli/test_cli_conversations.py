@@ -12,7 +12,7 @@ import pytest
 
 from ddbtool.apps.cruddur.model import group_item, message_item
 
-from .messaging import (
+from ..messaging import (
     ANDREW,
     BAYKO,
     EVE_GROUP,

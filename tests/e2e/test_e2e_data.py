@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from .support import aws_client
+from ..support import aws_client
 
 pytestmark = pytest.mark.e2e
 

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from ddbtool import local
 from ddbtool.cli import app
 
-from .support import free_port
+from ..support import free_port
 
 Sleeper = Callable[..., "subprocess.Popen[bytes]"]
 

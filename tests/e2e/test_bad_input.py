@@ -20,7 +20,7 @@ import typer
 from ddbtool.cli import app
 from ddbtool.tables.definition import load_definitions
 
-from .support import SCHEMAS, aws_client, web_server
+from ..support import SCHEMAS, aws_client, web_server
 
 pytestmark = pytest.mark.e2e
 

@@ -27,7 +27,7 @@ from ddbtool.tables.admin import load_table
 from ddbtool.tables.definition import load_definitions
 from ddbtool.values import to_dynamo
 
-from .support import SCHEMAS
+from ..support import SCHEMAS
 
 ANN = User("11111111-1111-4111-8111-111111111111", "ann", "Ann A")
 BOB = User("22222222-2222-4222-8222-222222222222", "bob", "Bob B", "sub-bob")

@@ -14,7 +14,7 @@ import typer
 
 from ddbtool.cli import app
 
-PACKAGE = Path(__file__).resolve().parent.parent / "ddbtool"
+PACKAGE = Path(__file__).resolve().parents[2] / "ddbtool"
 APPS = PACKAGE / "apps"
 # The messaging app's words: its entities, its identity service, its key prefixes.
 APP_WORDS = re.compile(r"conversation|message_group|cognito|cruddur|GRP#|MSG#|USER#", re.IGNORECASE)

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .support import SCHEMAS
+from ..support import SCHEMAS
 
 
 def test_schema_load_then_up_to_date(cli: Any) -> None:

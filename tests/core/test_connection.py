@@ -9,7 +9,7 @@ import pytest
 from ddbtool.aws import LOCAL_CREDENTIALS, LOCAL_ENDPOINT, Connection, Target, is_loopback_url
 from ddbtool.errors import EndpointUnreachableError, NotDynamoDBError, UsageError, from_botocore
 
-from .support import web_server
+from ..support import web_server
 
 
 def test_default_target_is_the_local_endpoint() -> None:

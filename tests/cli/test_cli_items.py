@@ -13,7 +13,7 @@ from ddbtool.items.batch import write_items
 from ddbtool.tables.admin import load_table
 from ddbtool.tables.definition import KeySchema, TableSpec
 
-from .support import ROOT
+from ..support import ROOT
 
 SEEDED = {"user": 3, "group": 6, "message": 121, "item": 0}
 TOTAL = sum(SEEDED.values())
