@@ -61,7 +61,9 @@ class App:
     seed_sections: tuple[str, ...] = ()
     seed_kinds: tuple[str, ...] = ()
     read_seeds: Callable[[Sequence[SeedDocument]], Iterable[SeedItem]] | None = None
-    # Returns lines worth telling the user (for example what a re-run kept).
+    # Kinds the seed writes whole with the batch writer, as it writes plain items;
+    # `write_seeds` writes the others and returns lines worth telling the user.
+    seed_batch_kinds: tuple[str, ...] = ()
     write_seeds: Callable[[SeedWrite], list[str]] | None = None
     view: Callable[[Mapping[str, Any]], ViewRow | None] | None = None
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
@@ -63,36 +62,23 @@ def seed(
       ddbtool seed seeds/demo.yaml --dry-run
       ddbtool seed --prod --region us-east-1 --output json
     """
-    from ddbtool.items.seed import write_seed
+    from ddbtool.items.seed import SeedExecutor, check_seed, write_seed
     from ddbtool.items.seedfile import load_seeds
-    from ddbtool.tables.admin import require_table
 
     paths = seed_files(files)
     client = connection.dynamodb()
     plan = load_seeds(paths, seed_keys(client))
     tables = plan.tables()
-    seconds = None
-    notes: list[str] = []
-    if not dry_run:
-        for table in tables:
-            require_table(client, table)
-        announce(connection, f"seeding {', '.join(tables)}")
-        started = time.perf_counter()
-        done = [0]
-        with render.progress(len(plan.items), "seeding") as advance:
-
-            def landed(count: int) -> None:
-                done[0] += count
-                advance(count)
-
-            try:
-                notes = write_seed(client, plan, on_progress=landed, concurrency=concurrency).notes
-            except KeyboardInterrupt:
-                raise Interrupted(
-                    f"interrupted: {done[0]} of {len(plan.items)} items written; "
-                    "run the same command again to complete it (seeding is idempotent)"
-                ) from None
-        seconds = time.perf_counter() - started
+    execute: SeedExecutor = check_seed if dry_run else write_seed
+    with render.progress(len(plan.items), "seeding") as advance:
+        result = execute(
+            client,
+            plan,
+            on_start=lambda names: announce(connection, f"seeding {', '.join(names)}"),
+            on_progress=advance,
+            concurrency=concurrency,
+        )
+    seconds = result.seconds
     counts = plan.counts()
     total = len(plan.items)
     rate = round(total / seconds) if seconds else None
@@ -113,7 +99,7 @@ def seed(
         render.info(f"dry run: {total} items in {len(paths)} files are valid; nothing was written")
     else:
         render.success(f"wrote {total} items to {', '.join(tables)} in {seconds:.2f} s ({rate} items/s)")
-        for note in notes:
+        for note in result.notes:
             render.info(note)
 
 

@@ -1,20 +1,24 @@
 """Write a validated seed plan so that running it again always ends in the same table.
 
-Plain items belong to the seed alone: they go through the batch writer, since
-BatchWriteItem replaces an item whole and the same files give the same items.
-An app's items are written by the app (`App.write_seeds`), which may converge
-with what its other commands wrote rather than replace it; plain items go first.
+Plain items, and the kinds of app items an app names as batched, belong to the
+seed alone: they go through the batch writer, since BatchWriteItem replaces an
+item whole and the same files give the same items. An app's other items are
+written by the app (`App.write_seeds`), which may converge with what its other
+commands wrote rather than replace it; they go after the batched ones.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ddbtool.apps import SeedWrite, installed
+from ddbtool.errors import Interrupted
 from ddbtool.items.batch import RetryPolicy, write_items
 from ddbtool.items.seedfile import PLAIN_KIND
+from ddbtool.tables.admin import require_table
 from ddbtool.values import to_dynamo
 
 if TYPE_CHECKING:
@@ -26,34 +30,79 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class SeedResult:
     items: int
+    seconds: float | None = None  # None: nothing was written (the dry run)
     notes: list[str] = field(default_factory=list)  # what the apps' writers want said
+
+
+class SeedExecutor(Protocol):
+    """One way to carry out a seed plan: write it, or (the dry run) only report it."""
+
+    def __call__(
+        self,
+        client: DynamoDBClient,
+        plan: SeedPlan,
+        *,
+        on_start: Callable[[list[str]], None],
+        on_progress: Callable[[int], None],
+        concurrency: int,
+    ) -> SeedResult: ...
+
+
+def check_seed(client: DynamoDBClient, plan: SeedPlan, **_: Any) -> SeedResult:
+    """The dry run: the plan is already valid, so report it and write nothing."""
+    return SeedResult(len(plan.items))
 
 
 def write_seed(
     client: DynamoDBClient,
     plan: SeedPlan,
     *,
+    on_start: Callable[[list[str]], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
     concurrency: int = 4,
     policy: RetryPolicy | None = None,
 ) -> SeedResult:
-    """Write every item of `plan`; see the module's docstring. Raises UnwrittenItemsError at the bound."""
-    options: dict[str, Any] = {"on_progress": on_progress, "concurrency": concurrency, "policy": policy}
+    """Write every item of `plan`; see the module's docstring.
+
+    Checks first that every table exists, then calls `on_start(tables)`. Raises
+    UnwrittenItemsError at the retry bound, and Interrupted on Ctrl-C saying how
+    many items were written.
+    """
+    tables = plan.tables()
+    for table in tables:
+        require_table(client, table)
+    if on_start is not None:
+        on_start(tables)
+    done = [0]
+
+    def landed(count: int) -> None:
+        done[0] += count
+        if on_progress is not None:
+            on_progress(count)
+
+    options: dict[str, Any] = {"on_progress": landed, "concurrency": concurrency, "policy": policy}
     notes: list[str] = []
-    for table in plan.tables():
-        seeds = [seed for seed in plan.items if seed.table == table]
-        notes += _seed_table(client, table, seeds, plan.keys[table].names, options)
-    return SeedResult(len(plan.items), notes)
+    started = time.perf_counter()
+    try:
+        for table in tables:
+            seeds = [seed for seed in plan.items if seed.table == table]
+            notes += _seed_table(client, table, seeds, plan.keys[table].names, options)
+    except KeyboardInterrupt:
+        raise Interrupted(
+            f"interrupted: {done[0]} of {len(plan.items)} items written; "
+            "run the same command again to complete it (seeding is idempotent)"
+        ) from None
+    return SeedResult(len(plan.items), time.perf_counter() - started, notes)
 
 
 def _seed_table(
     client: DynamoDBClient, table: str, seeds: list[SeedItem], key: Sequence[str], options: dict[str, Any]
 ) -> list[str]:
-    plain = [seed.item for seed in seeds if seed.kind == PLAIN_KIND]
-    write_items(client, table, plain, key, **options)
+    batched = {PLAIN_KIND, *(kind for app in installed() for kind in app.seed_batch_kinds)}
+    write_items(client, table, [seed.item for seed in seeds if seed.kind in batched], key, **options)
     notes: list[str] = []
     for app in installed():
-        own = [seed for seed in seeds if seed.kind in app.seed_kinds]
+        own = [seed for seed in seeds if seed.kind in app.seed_kinds and seed.kind not in batched]
         if own and app.write_seeds is not None:
             notes += app.write_seeds(SeedWrite(client, table, own, key, options))
     return notes

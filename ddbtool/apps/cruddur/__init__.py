@@ -49,6 +49,7 @@ app = App(
     seed_sections=("users", "conversations"),
     seed_kinds=("user", "group", "message"),
     read_seeds=_read_seeds,
+    seed_batch_kinds=("message",),
     write_seeds=_write_seeds,
     view=_view,
 )

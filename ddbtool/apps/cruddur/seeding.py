@@ -8,7 +8,7 @@ Everything derived is deterministic (message uuids are uuid5 of the
 conversation and position, message times are `starts_at + i * every`), so the
 same files give the very same items.
 
-Writing: messages belong to the seed alone and go through the batch writer.
+Writing: messages belong to the seed alone and go through the seed's batch writer.
 Two kinds share their items with other commands, and are written so that a
 re-run converges instead of undoing their work:
 
@@ -59,15 +59,12 @@ def read_seeds(documents: Sequence[SeedDocument]) -> Iterable[SeedItem]:
 
 
 def write_seeds(write: SeedWrite) -> list[str]:
-    """Write one table's users, conversations and messages; see the module's docstring."""
+    """Write one table's users and group items (messages are batched); see the module's docstring."""
     from ddbtool.apps.cruddur.inbox import converge_groups
-    from ddbtool.items.batch import write_each, write_items
+    from ddbtool.items.batch import write_each
     from ddbtool.items.seed import update_attributes
 
     client, table, key, options = write.client, write.table, write.key, write.options
-    messages = [seed.item for seed in write.seeds if seed.kind == "message"]
-    write_items(client, table, messages, key, **options)
-
     users = [[seed.item] for seed in write.seeds if seed.kind == "user"]
     write_each(table, users, lambda unit: update_attributes(client, table, unit[0], key), key, **options)
 
