@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
     from ddbtool.items.seedfile import KeyLookup
-    from ddbtool.tables.definition import TableSpec
+    from ddbtool.tables.spec import TableSpec
 
 SCHEMAS = Path("schemas")
 SEEDS = Path("seeds")

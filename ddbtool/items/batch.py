@@ -59,7 +59,7 @@ class UnwrittenItemsError(DdbtoolError):
     def __init__(self, table: str, keys: Sequence[Mapping[str, Any]], reason: str) -> None:
         self.table = table
         self.keys = list(keys)
-        shown = "; ".join(_show_key(key) for key in self.keys[:5])
+        shown = "; ".join(show_key_values(key) for key in self.keys[:5])
         more = f" and {len(self.keys) - 5} more" if len(self.keys) > 5 else ""
         super().__init__(
             f"{len(self.keys)} items were not written to {table} ({reason}): {shown}{more}; "
@@ -248,9 +248,10 @@ def _refuse_duplicate_keys(items: Sequence[Mapping[str, Any]], key: Sequence[str
     for item in items:
         values = tuple(repr(item.get(name)) for name in key)
         if values in seen:
-            raise DdbtoolError(f"two items share the key {_show_key({n: item.get(n) for n in key})}")
+            raise DdbtoolError(f"two items share the key {show_key_values({n: item.get(n) for n in key})}")
         seen.add(values)
 
 
-def _show_key(key: Mapping[str, Any]) -> str:
+def show_key_values(key: Mapping[str, Any]) -> str:
+    """`pk='a', sk='b'`: a key as people read it in a message."""
     return ", ".join(f"{name}={value!r}" for name, value in key.items())

@@ -23,11 +23,12 @@ from typing import TYPE_CHECKING, Any
 from ddbtool import yamlfile
 from ddbtool.apps import installed
 from ddbtool.errors import InputFileError, Problem
+from ddbtool.items.batch import show_key_values
 from ddbtool.values import describe_type, from_yaml, item_problems, scalar_type
 from ddbtool.yamlfile import Checker, YamlList, YamlMap, join, line_of
 
 if TYPE_CHECKING:
-    from ddbtool.tables.definition import TableSpec
+    from ddbtool.tables.spec import TableSpec
 
 PLAIN_KIND = "item"
 
@@ -206,7 +207,9 @@ def _check_items(seeds: Sequence[SeedItem], keys: Mapping[str, TableKey]) -> Ite
         if seed.key_rule is not None and key != seed.key_rule.key:
             if (seed.file, seed.table) not in reported_designs:
                 reported_designs.add((seed.file, seed.table))
-                yield seed.problem(f"{seed.key_rule.sentence}; {seed.table!r} is keyed by {show_key(key)}")
+                yield seed.problem(
+                    f"{seed.key_rule.sentence}; {seed.table!r} is keyed by {describe_key(key)}"
+                )
             continue
         found = item_problems(seed.item, key.types, key.names)
         yield from (seed.problem(problem.message, problem.path) for problem in found)
@@ -216,15 +219,12 @@ def _check_items(seeds: Sequence[SeedItem], keys: Mapping[str, TableKey]) -> Ite
         first = seen.setdefault((seed.table, values), seed)
         if first is not seed:
             where = f"{first.file}:{first.line}" if first.line else first.file
-            yield seed.problem(f"key {_show_values(key, values)} is also written by {where} ({first.field})")
+            shown = show_key_values(dict(zip(key.names, values, strict=True)))
+            yield seed.problem(f"key {shown} is also written by {where} ({first.field})")
 
 
-def show_key(key: TableKey) -> str:
+def describe_key(key: TableKey) -> str:
     return ", ".join(f"{name} ({kind})" for name, kind in key.attributes)
-
-
-def _show_values(key: TableKey, values: tuple[Any, ...]) -> str:
-    return ", ".join(f"{name}={value!r}" for name, value in zip(key.names, values, strict=True))
 
 
 # --- helpers -------------------------------------------------------------------------

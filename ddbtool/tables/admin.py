@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from ddbtool.errors import AwsError, MissingTableError
-from ddbtool.tables.definition import TableSpec, differences
+from ddbtool.tables.diff import differences
+from ddbtool.tables.spec import TableSpec
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

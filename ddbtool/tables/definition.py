@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from ddbtool import yamlfile
 from ddbtool.errors import InputFileError, Problem
+from ddbtool.tables.spec import Capacity, IndexSpec, KeySchema, TableSpec
 from ddbtool.values import key_name_problem
 from ddbtool.yamlfile import Checker, YamlList, YamlMap, join, line_of
 
@@ -44,91 +44,6 @@ _TABLE_FIELDS = (
 _INDEX_FIELDS = ("name", "key", "projection", "include", "capacity")
 _KEY_FIELDS = ("partition", "sort")
 _CAPACITY_FIELDS = ("read", "write")
-
-
-@dataclass(frozen=True)
-class KeySchema:
-    partition: str
-    sort: str | None = None
-
-    def request(self) -> list[dict[str, str]]:
-        keys = [{"AttributeName": self.partition, "KeyType": "HASH"}]
-        if self.sort:
-            keys.append({"AttributeName": self.sort, "KeyType": "RANGE"})
-        return keys
-
-
-@dataclass(frozen=True)
-class Capacity:
-    read: int
-    write: int
-
-    def request(self) -> dict[str, int]:
-        return {"ReadCapacityUnits": self.read, "WriteCapacityUnits": self.write}
-
-
-@dataclass(frozen=True)
-class IndexSpec:
-    name: str
-    key: KeySchema
-    projection: str = "ALL"
-    include: tuple[str, ...] = ()
-    capacity: Capacity | None = None
-
-    def request(self) -> dict[str, Any]:
-        projection: dict[str, Any] = {"ProjectionType": self.projection}
-        if self.include:
-            projection["NonKeyAttributes"] = list(self.include)
-        request: dict[str, Any] = {
-            "IndexName": self.name,
-            "KeySchema": self.key.request(),
-            "Projection": projection,
-        }
-        if self.capacity:
-            request["ProvisionedThroughput"] = self.capacity.request()
-        return request
-
-
-@dataclass(frozen=True)
-class TableSpec:
-    """A validated table definition."""
-
-    name: str
-    attributes: dict[str, str]
-    key: KeySchema
-    source: str = ""
-    billing: str = "PAY_PER_REQUEST"
-    capacity: Capacity | None = None
-    global_indexes: tuple[IndexSpec, ...] = ()
-    local_indexes: tuple[IndexSpec, ...] = ()
-    stream: str | None = None
-    ttl: str | None = None
-    deletion_protection: bool = False
-    tags: tuple[tuple[str, str], ...] = ()
-
-    def create_request(self) -> dict[str, Any]:
-        """The CreateTable request for this table, as boto3 takes it."""
-        request: dict[str, Any] = {
-            "TableName": self.name,
-            "AttributeDefinitions": [
-                {"AttributeName": name, "AttributeType": kind} for name, kind in self.attributes.items()
-            ],
-            "KeySchema": self.key.request(),
-            "BillingMode": self.billing,
-        }
-        if self.capacity:
-            request["ProvisionedThroughput"] = self.capacity.request()
-        if self.global_indexes:
-            request["GlobalSecondaryIndexes"] = [i.request() for i in self.global_indexes]
-        if self.local_indexes:
-            request["LocalSecondaryIndexes"] = [i.request() for i in self.local_indexes]
-        if self.stream:
-            request["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": self.stream}
-        if self.deletion_protection:
-            request["DeletionProtectionEnabled"] = True
-        if self.tags:
-            request["Tags"] = [{"Key": k, "Value": v} for k, v in self.tags]
-        return request
 
 
 def load_definitions(paths: Sequence[Path]) -> list[TableSpec]:
@@ -461,61 +376,3 @@ def _tags(check: Checker, doc: YamlMap) -> tuple[tuple[str, str], ...]:
             line_of(doc, "tags"), "tags", f"{len(tags)} tags; DynamoDB allows at most {MAX_TAGS} on a table"
         )
     return tuple(tags)
-
-
-def differences(spec: TableSpec, description: dict[str, Any], ttl_attribute: str | None) -> list[str]:
-    """How a live table (DescribeTable output) differs from its definition, one line each.
-
-    Empty when the table matches. Tags are not compared.
-    """
-    wanted = _comparable(spec.create_request(), spec.ttl)
-    found = _comparable(description, ttl_attribute)
-    return [
-        f"{field}: the file says {_show(wanted.get(field))}, the table has {_show(found.get(field))}"
-        for field in sorted(set(wanted) | set(found))
-        if wanted.get(field) != found.get(field)
-    ]
-
-
-def _show(value: Any) -> str:
-    return "nothing" if value is None else str(value)
-
-
-def _comparable(table: dict[str, Any], ttl_attribute: str | None) -> dict[str, Any]:
-    billing = (
-        table.get("BillingMode") or table.get("BillingModeSummary", {}).get("BillingMode") or "PROVISIONED"
-    )
-    provisioned = billing == "PROVISIONED"
-    stream = table.get("StreamSpecification") or {}
-    result: dict[str, Any] = {
-        "key": _keys(table["KeySchema"]),
-        "billing": billing,
-        "stream": stream.get("StreamViewType") if stream.get("StreamEnabled") else None,
-        "ttl": ttl_attribute,
-        "deletion_protection": bool(table.get("DeletionProtectionEnabled", False)),
-    }
-    if provisioned:
-        result["capacity"] = _units(table.get("ProvisionedThroughput"))
-    types = {a["AttributeName"]: a["AttributeType"] for a in table.get("AttributeDefinitions", [])}
-    for kind, field in (("global index", "GlobalSecondaryIndexes"), ("local index", "LocalSecondaryIndexes")):
-        for index in table.get(field) or []:
-            projection = index.get("Projection", {})
-            shape = [_keys(index["KeySchema"]), projection.get("ProjectionType")]
-            if projection.get("NonKeyAttributes"):
-                shape.append(sorted(projection["NonKeyAttributes"]))
-            if provisioned and kind == "global index":
-                shape.append(_units(index.get("ProvisionedThroughput")))
-            result[f"{kind} {index['IndexName']}"] = " ".join(str(part) for part in shape)
-    for name, kind in types.items():
-        result[f"attribute {name}"] = kind
-    return result
-
-
-def _keys(schema: list[dict[str, str]]) -> str:
-    return ", ".join(f"{k['AttributeName']} ({k['KeyType']})" for k in schema)
-
-
-def _units(throughput: dict[str, Any] | None) -> str | None:
-    if not throughput:
-        return None
-    return f"read {throughput.get('ReadCapacityUnits')} / write {throughput.get('WriteCapacityUnits')}"

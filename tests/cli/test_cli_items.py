@@ -11,7 +11,7 @@ from typing import Any
 
 from ddbtool.items.batch import write_items
 from ddbtool.tables.admin import load_table
-from ddbtool.tables.definition import KeySchema, TableSpec
+from ddbtool.tables.spec import KeySchema, TableSpec
 
 from ..support import ROOT
 

@@ -21,7 +21,7 @@ from ddbtool.items.batch import (
     write_items,
 )
 from ddbtool.tables.admin import load_table
-from ddbtool.tables.definition import KeySchema, TableSpec
+from ddbtool.tables.spec import KeySchema, TableSpec
 from ddbtool.values import from_dynamo
 
 TABLE = "batch-test"

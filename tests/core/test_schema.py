@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from ddbtool.errors import InputFileError
-from ddbtool.tables.definition import TableSpec, differences, load_definitions
+from ddbtool.tables.definition import load_definitions
+from ddbtool.tables.diff import differences
+from ddbtool.tables.spec import TableSpec
 
 from ..support import SCHEMAS
 

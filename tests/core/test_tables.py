@@ -9,7 +9,8 @@ import pytest
 
 from ddbtool.errors import NotFoundError
 from ddbtool.tables.admin import delete_table, describe, list_tables, load_table, summary, ttl_attribute
-from ddbtool.tables.definition import KeySchema, TableSpec, load_definitions
+from ddbtool.tables.definition import load_definitions
+from ddbtool.tables.spec import KeySchema, TableSpec
 
 from ..support import SCHEMAS
 

@@ -12,7 +12,7 @@ from ddbtool.apps.cruddur.model import User, user_item
 from ddbtool.apps.cruddur.users import get_user, require_user
 from ddbtool.errors import NotFoundError, UsageError
 from ddbtool.tables.admin import load_table
-from ddbtool.tables.definition import KeySchema, TableSpec
+from ddbtool.tables.spec import KeySchema, TableSpec
 from ddbtool.values import (
     MAX_ITEM_BYTES,
     cell_text,

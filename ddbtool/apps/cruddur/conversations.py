@@ -103,7 +103,7 @@ def time_range(since: str | None = None, until: str | None = None) -> TimeRange:
 
 
 @dataclass
-class Capacity:
+class ConsumedCapacity:
     """Read capacity the queries of one call consumed, as DynamoDB reported it."""
 
     units: float = 0.0
@@ -122,7 +122,7 @@ def _query(
     *,
     newest_first: bool,
     limit: int | None,
-    capacity: Capacity | None = None,
+    capacity: ConsumedCapacity | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Items of one partition in `sk` order, every page, stopping after `limit` items."""
     request: dict[str, Any] = {
@@ -173,7 +173,7 @@ def list_conversations(
 class Conversation:
     message_group_uuid: str
     messages: list[dict[str, Any]] = field(default_factory=list)
-    capacity: Capacity = field(default_factory=Capacity)
+    capacity: ConsumedCapacity = field(default_factory=ConsumedCapacity)
 
 
 def get_conversation(
