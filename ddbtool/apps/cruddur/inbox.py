@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ddbtool.apps.cruddur.model import GROUP_INDEX, KEY_TYPES, MESSAGE_PREFIX, TABLE_KEY, kind_of
-from ddbtool.errors import DdbtoolError
+from ddbtool.errors import DdbtoolError, UsageError
 from ddbtool.items.batch import transaction_actions
 from ddbtool.values import from_dynamo, require_valid_items, to_dynamo
 
@@ -194,3 +194,48 @@ def apply_records(
 ) -> list[GroupMove]:
     """Pattern E for a batch of stream records: every group move it causes."""
     return [move for message in newest_messages(records) for move in move_groups_to(client, table, message)]
+
+
+@dataclass
+class StreamSync:
+    """What one run of stream-sync read and moved, and whether Ctrl-C ended it."""
+
+    records: int = 0
+    moves: list[GroupMove] = field(default_factory=list)
+    stopped: bool = False
+
+
+def sync_from_stream(
+    client: DynamoDBClient,
+    streams: Any,
+    table: str,
+    *,
+    follow: bool,
+    on_start: Callable[[], None] | None = None,
+    on_move: Callable[[GroupMove], None] | None = None,
+) -> StreamSync:
+    """Move group items to the newest message of every record in `table`'s stream, as the Lambda does.
+
+    Drains the stream, or with `follow` tails it until Ctrl-C. Raises UsageError
+    when the table has no stream.
+    """
+    from ddbtool.items.streams import read_stream, stream_arn
+    from ddbtool.tables.admin import require_table
+
+    arn = stream_arn(require_table(client, table))
+    if arn is None:
+        raise UsageError(f"table {table!r} has no stream; add `stream: NEW_IMAGE` to its definition")
+    if on_start is not None:
+        on_start()
+    result = StreamSync()
+    try:
+        for batch in read_stream(streams, arn, follow=follow):
+            result.records += len(batch)
+            moved = apply_records(client, table, batch)
+            result.moves.extend(moved)
+            if on_move is not None:
+                for move in moved:
+                    on_move(move)
+    except KeyboardInterrupt:
+        result.stopped = True
+    return result

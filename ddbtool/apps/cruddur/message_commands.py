@@ -121,28 +121,24 @@ def stream_sync(
       ddbtool stream-sync --once
       ddbtool stream-sync --follow
     """
-    from ddbtool.apps.cruddur.inbox import GroupMove, apply_records
-    from ddbtool.items.streams import read_stream, stream_arn
-    from ddbtool.tables.admin import require_table
+    from ddbtool.apps.cruddur.inbox import GroupMove, sync_from_stream
 
     name = table_name(table)
-    client = connection.dynamodb()
-    arn = stream_arn(require_table(client, name))
-    if arn is None:
-        raise UsageError(f"table {name!r} has no stream; add `stream: NEW_IMAGE` to its definition")
-    announce(connection, f"moving group items in {name}")
-    records = 0
-    moves: list[GroupMove] = []
-    try:
-        for batch in read_stream(connection.client("dynamodbstreams"), arn, follow=follow):
-            records += len(batch)
-            moved = apply_records(client, name, batch)
-            moves.extend(moved)
-            if follow:
-                for move in moved:
-                    render.info(f"moved {move.owner_pk} in {move.message_group_uuid} to {move.to_sk}")
-    except KeyboardInterrupt:
+
+    def said(move: GroupMove) -> None:
+        render.info(f"moved {move.owner_pk} in {move.message_group_uuid} to {move.to_sk}")
+
+    result = sync_from_stream(
+        connection.dynamodb(),
+        connection.client("dynamodbstreams"),
+        name,
+        follow=follow,
+        on_start=lambda: announce(connection, f"moving group items in {name}"),
+        on_move=said if follow else None,
+    )
+    if result.stopped:
         render.info("stopped")
+    records, moves = result.records, result.moves
     summary: dict[str, Any] = {"records": records, "groups_moved": len(moves)}
     if output is TableOrJson.json:
         render.print_json({**summary, "moves": [vars(m) for m in moves]})
