@@ -65,6 +65,25 @@ def user_agent() -> str:
     return f"ddbtool/{__version__}"
 
 
+def chain_client(
+    service: str, *, profile: str | None = None, region: str | None = None, endpoint_url: str | None = None
+) -> Any:
+    """A client for a service that does not follow the DynamoDB target: botocore's whole chain.
+
+    For an app's other services and for the Lambda, whose credentials and region
+    are its own. endpoint_url is passed only when given, so that botocore still
+    honours its endpoint settings otherwise. Imports boto3 when called, never before.
+    """
+    import boto3
+    from botocore.config import Config
+
+    session = boto3.Session(profile_name=profile, region_name=region)
+    config = Config(retries={"mode": "standard"}, user_agent_extra=user_agent())
+    if endpoint_url:
+        return session.client(service, endpoint_url=endpoint_url, config=config)  # type: ignore[call-overload]
+    return session.client(service, config=config)  # type: ignore[call-overload]
+
+
 def is_loopback_url(url: str) -> bool:
     """Whether a URL names this machine; any other host may hold someone's data."""
     import ipaddress

@@ -87,7 +87,7 @@ print(sorted(m for m in sys.modules if m.split(".")[0] in ("ddbtool", "typer", "
 """
 
 # What the Lambda may load: the seam's dataclasses, the app's inbox and model, and
-# the toolkit's values, batch writer and errors. No CLI, no rendering, no YAML.
+# the toolkit's client factory, values, batch writer and errors. No CLI, no rendering, no YAML.
 LAMBDA_MODULES = [
     "ddbtool",
     "ddbtool.apps",
@@ -96,6 +96,7 @@ LAMBDA_MODULES = [
     "ddbtool.apps.cruddur.lambdas",
     "ddbtool.apps.cruddur.lambdas.message_stream",
     "ddbtool.apps.cruddur.model",
+    "ddbtool.aws",
     "ddbtool.errors",
     "ddbtool.items",
     "ddbtool.items.batch",

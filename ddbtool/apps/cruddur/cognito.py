@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ddbtool.apps.cruddur.model import user_key
 from ddbtool.apps.cruddur.users import get_user
-from ddbtool.aws import user_agent
+from ddbtool.aws import chain_client
 from ddbtool.errors import EndpointUnreachableError, UsageError
 from ddbtool.values import to_dynamo
 
@@ -52,14 +52,11 @@ def cognito_client(
     The region is --region, else the pool id's own; endpoint_url is passed only when
     given, so that botocore still honours its endpoint settings otherwise.
     """
-    import boto3
-    from botocore.config import Config
-
-    session = boto3.Session(profile_name=profile, region_name=region or pool_region(user_pool_id))
-    config = Config(retries={"mode": "standard"}, user_agent_extra=user_agent())
-    if endpoint_url:
-        return session.client("cognito-idp", endpoint_url=endpoint_url, config=config)
-    return session.client("cognito-idp", config=config)
+    region = region or pool_region(user_pool_id)
+    client: CognitoIdentityProviderClient = chain_client(
+        "cognito-idp", profile=profile, region=region, endpoint_url=endpoint_url
+    )
+    return client
 
 
 @dataclass(frozen=True)

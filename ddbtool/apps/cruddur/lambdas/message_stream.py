@@ -18,14 +18,13 @@ from functools import cache
 from typing import Any
 
 from ddbtool.apps.cruddur.inbox import apply_records
+from ddbtool.aws import chain_client
 
 
 @cache
 def _client() -> Any:
     # Built on the first invocation and reused by the warm container; never at import.
-    import boto3
-
-    return boto3.client("dynamodb")
+    return chain_client("dynamodb")
 
 
 def table_of(record: Mapping[str, Any]) -> str:
