@@ -28,26 +28,14 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import typer
-    from mypy_boto3_dynamodb import DynamoDBClient
 
+    from ddbtool.items.seed import SeedWrite
     from ddbtool.items.seedfile import SeedDocument, SeedItem
 
 ENTRY_POINT_GROUP = "ddbtool.apps"
 
 # The kind and the who, uuid and details columns of one item in scan's table view.
 ViewRow = tuple[str, list[Any]]
-
-
-@dataclass(frozen=True)
-class SeedWrite:
-    """What `write_seeds` is given: the app's seed items of one table and how to write them."""
-
-    client: DynamoDBClient
-    table: str
-    seeds: Sequence[SeedItem]
-    key: Sequence[str]
-    # on_progress, concurrency and policy, as the batch writer takes them.
-    options: Mapping[str, Any]
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from ddbtool.apps import SeedWrite, installed
+from ddbtool.apps import installed
 from ddbtool.errors import Interrupted
 from ddbtool.items.batch import RetryPolicy, write_items
 from ddbtool.items.seedfile import PLAIN_KIND
@@ -25,6 +25,18 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
     from ddbtool.items.seedfile import SeedItem, SeedPlan
+
+
+@dataclass(frozen=True)
+class SeedWrite:
+    """What `write_seeds` is given: the app's seed items of one table and how to write them."""
+
+    client: DynamoDBClient
+    table: str
+    seeds: Sequence[SeedItem]
+    key: Sequence[str]
+    # on_progress, concurrency and policy, as the batch writer takes them.
+    options: Mapping[str, Any]
 
 
 @dataclass(frozen=True)

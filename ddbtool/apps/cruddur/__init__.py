@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ddbtool.apps import App, SeedWrite, ViewRow
+from ddbtool.apps import App, ViewRow
 
 if TYPE_CHECKING:
     import typer
 
+    from ddbtool.items.seed import SeedWrite
     from ddbtool.items.seedfile import SeedDocument, SeedItem
 
 

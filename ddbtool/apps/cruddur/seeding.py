@@ -37,7 +37,7 @@ from ddbtool.items.seedfile import KeyRule, SeedDocument, SeedItem, TableKey, cl
 from ddbtool.yamlfile import Checker, YamlMap, join, line_of
 
 if TYPE_CHECKING:
-    from ddbtool.apps import SeedWrite
+    from ddbtool.items.seed import SeedWrite
 
 MESSAGING_KEY = TableKey((("pk", "S"), ("sk", "S")))
 _KEY_RULE = KeyRule(MESSAGING_KEY, "users and conversations need a table keyed by pk (S) and sk (S)")
