@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from typing import Any
 
-from ddbtool.dumpfile import typed_from_json
+from ddbtool.items.dumpfile import typed_from_json
 from ddbtool.values import to_dynamo
 
 # Every kind of value, reserved words as attribute names, and numbers at DynamoDB's edges.

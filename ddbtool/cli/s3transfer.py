@@ -8,24 +8,23 @@ from typing import Annotated, Any
 import typer
 
 from ddbtool import render
+from ddbtool.aws import Connection
 from ddbtool.cli.app import (
     TableOption,
     TableOrJson,
     TableOrJsonOutput,
     announce,
     app,
-    definitions,
-    table_name,
     with_connection,
 )
-from ddbtool.connection import Connection
 from ddbtool.errors import UsageError
+from ddbtool.project import definitions, table_name
 
 
 def export_s3(connection: Connection, table: str, url: str, since_text: str | None, no_wait: bool) -> None:
     """`export --s3`: start ExportTableToPointInTime, wait unless told not to, show the result."""
-    from ddbtool import s3transfer
-    from ddbtool.model import parse_timestamp
+    from ddbtool.items import s3transfer
+    from ddbtool.times import parse_timestamp
 
     where = s3transfer.S3Location.parse(url)
     since = None
@@ -85,7 +84,7 @@ def _pairs(found: dict[str, Any], fields: tuple[str, ...]) -> list[tuple[str, An
 
 def import_s3(connection: Connection, url: str, files: list[Path] | None, no_wait: bool) -> None:
     """`import --s3`: start ImportTable for the one definition given, wait unless told not to, report."""
-    from ddbtool import s3transfer
+    from ddbtool.items import s3transfer
 
     where = s3transfer.S3Location.parse(url)
     defined = definitions(files)
@@ -137,8 +136,8 @@ def export_status(
       ddbtool export-status --prod
       ddbtool export-status arn:aws:dynamodb:us-east-1:123456789012:table/t/export/0171 --output json
     """
-    from ddbtool import s3transfer
-    from ddbtool.tables import require_table
+    from ddbtool.items import s3transfer
+    from ddbtool.tables.admin import require_table
 
     client = connection.dynamodb()
     if arns:
@@ -164,7 +163,7 @@ def import_status(
       ddbtool import-status --prod
       ddbtool import-status arn:aws:dynamodb:us-east-1:123456789012:table/t/import/0171 --output json
     """
-    from ddbtool import s3transfer
+    from ddbtool.items import s3transfer
 
     client = connection.dynamodb()
     if arns:
@@ -175,7 +174,7 @@ def import_status(
 
 
 def _print_status(found: list[dict[str, Any]], fields: tuple[str, ...], output: TableOrJson) -> None:
-    from ddbtool.s3transfer import summaries
+    from ddbtool.items.s3transfer import summaries
 
     rows = summaries(found, fields)
     if output is TableOrJson.json:

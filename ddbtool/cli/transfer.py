@@ -11,20 +11,20 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ddbtool import render
+from ddbtool.aws import Connection
 from ddbtool.cli.app import (
     TableOption,
     announce,
     app,
-    table_name,
     with_connection,
 )
-from ddbtool.connection import Connection
 from ddbtool.errors import UsageError
+from ddbtool.project import table_name
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
-    from ddbtool.importer import TableShape
+    from ddbtool.items.importer import TableShape
 
 
 class DumpFormat(str, Enum):
@@ -122,10 +122,10 @@ def export(
 
     \b
       ddbtool export -o backup.jsonl.gz
-      ddbtool export -t cruddur-messages --segments 4 -o backup.jsonl.gz --resume
+      ddbtool export -t orders --segments 4 -o backup.jsonl.gz --resume
       ddbtool export --segment 0 --total-segments 3 -o part0.jsonl
-      ddbtool export --format plain | jq -c 'select(.pk | startswith("USER#"))'
-      ddbtool export --s3 s3://my-backups/cruddur --prod
+      ddbtool export --format plain | jq -c 'select(.pk | startswith("CUSTOMER#"))'
+      ddbtool export --s3 s3://my-backups/orders --prod
     """
     name = table_name(table)
     if s3:
@@ -146,7 +146,7 @@ def export(
         return
     if incremental_since or no_wait:
         raise UsageError("--incremental-since and --no-wait go with --s3")
-    from ddbtool.export import ExportPlan, approximate_count, export_to_file, export_to_stream
+    from ddbtool.items.export import ExportPlan, approximate_count, export_to_file, export_to_stream
 
     compress = bool(output and output.name.endswith(".gz"))
     plan = ExportPlan.build(
@@ -213,9 +213,9 @@ def import_(
 
     \b
       ddbtool import backup.jsonl.gz
-      ddbtool import -t cruddur-messages part0.jsonl part1.jsonl --resume
+      ddbtool import -t orders part0.jsonl part1.jsonl --resume
       ddbtool import export/AWSDynamoDB/*/data/*.json.gz
-      ddbtool import --s3 s3://my-backups/cruddur schemas/cruddur-messages.yaml --prod
+      ddbtool import --s3 s3://my-backups/orders schemas/orders.yaml --prod
     """
     if s3:
         if resume or table:
@@ -228,8 +228,8 @@ def import_(
         raise UsageError("--no-wait goes with --s3")
     if not files:
         raise UsageError("name the dump files to import: ddbtool import FILE...")
-    from ddbtool.importer import check_files, import_files
-    from ddbtool.tables import require_table
+    from ddbtool.items.importer import check_files, import_files
+    from ddbtool.tables.admin import require_table
 
     client = connection.dynamodb()
     shape = _shape(client, table_name(table))
@@ -253,8 +253,8 @@ def import_(
 
 def _shape(client: DynamoDBClient, table: str) -> TableShape:
     """The key an item needs, from the table's definition in ./schemas, else from the live table."""
-    from ddbtool.cli.data import _key_lookup
-    from ddbtool.importer import TableShape
+    from ddbtool.items.importer import TableShape
+    from ddbtool.project import seed_keys
 
-    key = _key_lookup(client)(table)
+    key = seed_keys(client)(table)
     return TableShape(table, key.names, key.types)

@@ -100,6 +100,7 @@ LAMBDA_MODULES = [
     "ddbtool.errors",
     "ddbtool.items",
     "ddbtool.items.batch",
+    "ddbtool.times",
     "ddbtool.values",
 ]
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Literal
 
+from ddbtool.times import parse_timestamp as parse_timestamp  # the app's times, as the core reads them
+
 TABLE = "cruddur-messages"
 GROUP_INDEX = "message-group-sk-index"
 GROUP_PREFIX = "GRP#"
@@ -46,14 +48,6 @@ def timestamp(moment: datetime) -> str:
     if moment.tzinfo is None:
         raise ValueError("timestamps must carry a time zone")
     return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
-
-
-def parse_timestamp(text: str) -> datetime:
-    """An ISO-8601 time with a zone (`Z` accepted), as an aware datetime; ValueError if not."""
-    moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
-    if moment.tzinfo is None:
-        raise ValueError(f"{text!r} has no time zone; add Z or an offset such as +00:00")
-    return moment
 
 
 def user_key(handle: str) -> dict[str, str]:

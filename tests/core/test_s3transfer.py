@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from ddbtool.connection import Connection, Target
-from ddbtool.dumpfile import read_items
+from ddbtool.aws import Connection, Target
 from ddbtool.errors import DdbtoolError, UsageError
-from ddbtool.s3transfer import (
+from ddbtool.items.dumpfile import read_items
+from ddbtool.items.s3transfer import (
     S3Location,
     describe_import,
     list_exports,
@@ -20,11 +20,11 @@ from ddbtool.s3transfer import (
     wait_export,
     wait_import,
 )
-from ddbtool.schema import load_definitions
-from ddbtool.tables import load_table, summary
+from ddbtool.tables.admin import load_table, summary
+from ddbtool.tables.definition import load_definitions
 
-from .support import SCHEMAS
-from .transfer import RICH_ITEM, fast_put, numbered_items
+from ..support import SCHEMAS
+from ..transfer import RICH_ITEM, fast_put, numbered_items
 
 TABLE = "cruddur-messages"
 SPEC = load_definitions([SCHEMAS / "cruddur-messages.yaml"])[0]

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from .support import aws_client
-from .transfer import RICH_ITEM, fast_put, numbered_items
+from ..support import aws_client
+from ..transfer import RICH_ITEM, fast_put, numbered_items
 
 pytestmark = pytest.mark.e2e
 

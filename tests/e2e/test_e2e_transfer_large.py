@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from .support import aws_client
-from .transfer import fast_put
+from ..support import aws_client
+from ..transfer import fast_put
 
 pytestmark = [pytest.mark.e2e, pytest.mark.large]
 

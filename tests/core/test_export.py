@@ -11,20 +11,20 @@ from typing import Any
 import boto3
 import pytest
 
-from ddbtool.dumpfile import parse_line
 from ddbtool.errors import Interrupted, UsageError
-from ddbtool.export import (
+from ddbtool.items.dumpfile import parse_line
+from ddbtool.items.export import (
     ExportPlan,
     checkpoint_path,
     export_to_file,
     export_to_stream,
     part_path,
 )
-from ddbtool.schema import load_definitions
-from ddbtool.tables import load_table
+from ddbtool.tables.admin import load_table
+from ddbtool.tables.definition import load_definitions
 
-from .support import SCHEMAS
-from .transfer import RICH_ITEM, fast_put, numbered_items
+from ..support import SCHEMAS
+from ..transfer import RICH_ITEM, fast_put, numbered_items
 
 TABLE = "cruddur-messages"
 COUNT = 300

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from ddbtool.dumpfile import LineError, encode_page, line_writer, parse_line, read_items, typed_line
+from ddbtool.items.dumpfile import LineError, encode_page, line_writer, parse_line, read_items, typed_line
 from ddbtool.values import to_dynamo
 
-from .transfer import RICH_ITEM, typed_client_form
+from ..transfer import RICH_ITEM, typed_client_form
 
 
 def test_typed_line_round_trips_every_type_exactly() -> None:

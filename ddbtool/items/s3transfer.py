@@ -21,8 +21,8 @@ from ddbtool.errors import AwsError, DdbtoolError, UsageError
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
-    from ddbtool.connection import Connection
-    from ddbtool.schema import TableSpec
+    from ddbtool.aws import Connection
+    from ddbtool.tables.spec import TableSpec
 
 _S3_URL = re.compile(r"s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:/(.*))?")
 # Where an S3 export keeps its data files under the prefix it was given.
@@ -64,7 +64,7 @@ def start_export(
 ) -> dict[str, Any]:
     """Start ExportTableToPointInTime (full, or incremental from `since` to now); its description."""
     client = connection.dynamodb()
-    from ddbtool.tables import require_table
+    from ddbtool.tables.admin import require_table
 
     arn = require_table(client, table)["TableArn"]
     _require_bucket(connection, where)
@@ -133,7 +133,7 @@ def start_import(connection: Connection, spec: TableSpec, where: S3Location) -> 
             "import into a definition without them, or import the files with `ddbtool import FILE...`"
         )
     client = connection.dynamodb()
-    from ddbtool.tables import describe
+    from ddbtool.tables.admin import describe
 
     if describe(client, spec.name) is not None:
         raise DdbtoolError(

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ddbtool.dumpfile import LineError, read_items
 from ddbtool.errors import InputFileError, Interrupted, Problem, UsageError
+from ddbtool.items.dumpfile import LineError, read_items
 from ddbtool.values import item_problems
 
 if TYPE_CHECKING:
@@ -165,7 +165,7 @@ def import_files(
     at the end. Ctrl-C raises Interrupted; other errors leave the
     checkpoint too, so the same command with `resume` goes on.
     """
-    from ddbtool.batch import write_items
+    from ddbtool.items.batch import write_items
 
     checkpoint = _start(paths, shape.table, resume)
     resumed_from = checkpoint.items

@@ -32,9 +32,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from ddbtool.dumpfile import Format, encode_page, line_writer, typed_from_json, typed_to_json
 from ddbtool.errors import DdbtoolError, Interrupted, UsageError
-from ddbtool.scan import interleave
+from ddbtool.items.dumpfile import Format, encode_page, line_writer, typed_from_json, typed_to_json
+from ddbtool.items.scan import interleave
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -360,6 +360,6 @@ def _segment(
 
 def approximate_count(client: DynamoDBClient, table: str) -> int:
     """DynamoDB's approximate item count (updated about every six hours; 0 when unknown)."""
-    from ddbtool.tables import require_table
+    from ddbtool.tables.admin import require_table
 
     return int(require_table(client, table).get("ItemCount") or 0)

@@ -9,15 +9,15 @@ from typing import Any
 
 import pytest
 
-from ddbtool.dumpfile import line_writer
 from ddbtool.errors import InputFileError, Interrupted, UsageError
-from ddbtool.importer import TableShape, check_files, checkpoint_path, import_files
-from ddbtool.schema import load_definitions
-from ddbtool.tables import load_table
+from ddbtool.items.dumpfile import line_writer
+from ddbtool.items.importer import TableShape, check_files, checkpoint_path, import_files
+from ddbtool.tables.admin import load_table
+from ddbtool.tables.definition import load_definitions
 from ddbtool.values import from_dynamo, to_dynamo
 
-from .support import SCHEMAS
-from .transfer import RICH_ITEM, numbered_items
+from ..support import SCHEMAS
+from ..transfer import RICH_ITEM, numbered_items
 
 TABLE = "cruddur-messages"
 SHAPE = TableShape(TABLE, ("pk", "sk"), {"pk": "S", "sk": "S", "message_group_uuid": "S"})
