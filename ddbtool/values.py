@@ -13,6 +13,7 @@ path can check before its first write.
 from __future__ import annotations
 
 import base64
+import json
 import json.encoder
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -123,6 +124,40 @@ def scalar_type(value: Any) -> str | None:
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         return "N"
     return "B" if isinstance(value, (bytes, bytearray)) else None
+
+
+# --- text -> plain -------------------------------------------------------------------
+
+
+def from_json_text(text: str) -> Any:
+    """A JSON document as plain values: every number a Decimal with every digit, never a float.
+
+    ValueError (json's JSONDecodeError) names the line and column of a syntax error.
+    """
+
+    def number(literal: str) -> Decimal:
+        return parse_number(literal)
+
+    return json.loads(text, parse_float=number, parse_int=number, parse_constant=_no_constant)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number DynamoDB can store")
+
+
+def from_text(text: str, kind: str) -> Any:
+    """A value written on the command line, as the attribute type `kind` (S, N or B) says.
+
+    Binary is written as base64. ValueError says what the text should look like.
+    """
+    if kind == "S":
+        return text
+    if kind == "N":
+        return parse_number(text.strip())
+    try:
+        return base64.b64decode(text, validate=True)
+    except ValueError:
+        raise ValueError(f"{text!r} is not base64; binary values are written as base64") from None
 
 
 # --- plain -> text -------------------------------------------------------------------

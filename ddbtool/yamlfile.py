@@ -126,21 +126,25 @@ MAX_DEPTH = 100  # nesting of lists and mappings; DynamoDB itself stores 32 leve
 
 def load(path: Path) -> Any:
     """Load one YAML document, or raise InputFileError naming the file and line."""
-    text = _read(path)
+    return load_text(_read(path), str(path))
+
+
+def load_text(text: str, source: str) -> Any:
+    """Load one YAML document from text (stdin, an option's value); `source` names it in errors."""
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None
-        _check_expansion(node, str(path))
+        _check_expansion(node, source)
         return loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = int(mark.line) + 1 if mark else None
         message = " ".join(part for part in (exc.context, exc.problem) if part)
-        raise InputFileError([Problem(str(path), line, "", f"YAML error: {message}")]) from None
+        raise InputFileError([Problem(source, line, "", f"YAML error: {message}")]) from None
     except yaml.YAMLError as exc:
-        raise InputFileError([Problem(str(path), None, "", f"YAML error: {exc}")]) from None
+        raise InputFileError([Problem(source, None, "", f"YAML error: {exc}")]) from None
     finally:
         loader.dispose()
 

@@ -176,8 +176,14 @@ def ddbtool(monkeypatch: pytest.MonkeyPatch) -> Any:
         monkeypatch.delenv(name)
 
     def run(
-        *args: str, cwd: Path = ROOT, env: dict[str, str] | None = None, timeout: float = 120
+        *args: str,
+        cwd: Path = ROOT,
+        env: dict[str, str] | None = None,
+        timeout: float = 120,
+        input: str | None = None,
     ) -> subprocess.CompletedProcess[str]:
+        # stdin is the given text, else nothing: never the terminal a test may run on.
+        stdin = {"input": input} if input is not None else {"stdin": subprocess.DEVNULL}
         return subprocess.run(
             [str(script), *args],
             cwd=cwd,
@@ -185,7 +191,7 @@ def ddbtool(monkeypatch: pytest.MonkeyPatch) -> Any:
             capture_output=True,
             text=True,
             timeout=timeout,
-            stdin=subprocess.DEVNULL,
+            **stdin,
         )
 
     return run

@@ -16,7 +16,7 @@ from enum import Enum
 from typing import Annotated, Any, NoReturn, TypeVar, get_type_hints
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from ddbtool import render
 from ddbtool.aws import Connection, Target
@@ -33,6 +33,10 @@ _ClickUsageError: type[Exception] = typer.BadParameter.__mro__[1]
 
 class _Group(TyperGroup):
     """Turns every DdbtoolError, bad option and botocore error into one line and an exit code."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _readable_help(self)
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -52,6 +56,44 @@ class _Group(TyperGroup):
             if translated is None:
                 raise
             _abort(translated, cause=exc)
+
+
+class _ReadableArgument(TyperArgument):
+    """An argument as people read it in help: `FILE...`, `[TABLE]`, `USER`.
+
+    Typer's plain help adds Python types (`FILE <list[Path]>`) and braces (`{user}`).
+    """
+
+    def display_type_rich(self, ctx: Any) -> str | None:
+        return None
+
+    def _usage_display_name(self) -> str:
+        name = self.display_name_raw
+        if self.nargs != 1 and not name.endswith("..."):
+            name += "..."
+        return name if self.required else f"[{name}]"
+
+
+def _readable_help(command: Any) -> None:
+    """Give every argument and option of `command` and its subcommands a metavar people read.
+
+    Options taking a value show `N` for a number or their name (`--region REGION`),
+    as click does, instead of `<int range>` or `<str>`; choices stay `<table|json>`.
+    """
+    for param in command.params:
+        if isinstance(param, TyperArgument):
+            param.metavar = param.metavar or str(param.name).upper()
+            param.__class__ = _ReadableArgument
+        elif isinstance(param, TyperOption) and param.metavar is None and not (param.is_flag or param.count):
+            described = param.type_descriptor
+            if described.is_choice:
+                continue
+            if described.annotation is int:
+                param.metavar = "N"
+            else:
+                param.metavar = max(param.opts, key=len).lstrip("-").upper().replace("-", "_")
+    for subcommand in getattr(command, "commands", {}).values():
+        _readable_help(subcommand)
 
 
 def _usage(exc: Any) -> UsageError:

@@ -23,11 +23,11 @@ from ddbtool.cli.app import (
     app,
     with_connection,
 )
-from ddbtool.errors import DdbtoolError, IncompleteOutputError, Interrupted, from_botocore
+from ddbtool.errors import DdbtoolError, IncompleteOutputError, Interrupted, UsageError, from_botocore
 from ddbtool.project import seed_files, seed_keys, table_name
 
 if TYPE_CHECKING:
-    pass
+    from ddbtool.items.scan import Scan
 
 # Rows per rich table in the streamed table view.
 _TABLE_CHUNK = 100
@@ -155,6 +155,19 @@ def scan(
         limit=limit,
         page_size=page_size,
     )
+    count = print_items(found, output, "scan")
+    source = f"{found.table} index {index}" if index else found.table
+    render.info(f"{count} items from {source}")
+
+
+def print_items(found: Scan, output: Dump, operation: str, jmespath: str | None = None) -> int:
+    """Stream the items of a scan or query in the chosen format; return how many.
+
+    A failure after some items were printed says the output is incomplete.
+    `jmespath` (the AWS CLI's --query) filters the JSON document before printing.
+    """
+    if jmespath is not None:
+        return print_json_query(list(found.items), output, jmespath)
     read = [0]
 
     def counted() -> Iterator[dict[str, Any]]:
@@ -164,17 +177,17 @@ def scan(
 
     items = counted()
     incomplete = (
-        f"the output is incomplete: the scan stopped after {{}} items; run it again for all of {found.table}"
+        f"the output is incomplete: the {operation} stopped after {{}} items; "
+        f"run it again for all of {found.table}"
     )
     try:
         if output is Dump.json:
-            count = render.print_json_stream(items)
-        elif output is Dump.jsonl:
-            count = render.print_jsonl(items)
-        elif output is Dump.csv:
-            count = render.print_csv(items, found.key)
-        else:
-            count = _print_tables(items, found.key)
+            return render.print_json_stream(items)
+        if output is Dump.jsonl:
+            return render.print_jsonl(items)
+        if output is Dump.csv:
+            return render.print_csv(items, found.key)
+        return _print_tables(items, found.key)
     except KeyboardInterrupt:
         raise Interrupted(f"interrupted; {incomplete.format(read[0])}") from None
     except Exception as exc:
@@ -182,8 +195,32 @@ def scan(
         if cause is None:
             raise
         raise IncompleteOutputError(cause, incomplete.format(read[0])) from exc
-    source = f"{found.table} index {index}" if index else found.table
-    render.info(f"{count} items from {source}")
+
+
+def print_json_query(document: Any, output: Dump, expression: str) -> int:
+    """The AWS CLI's --query: a JMESPath expression applied to the JSON output; returns items read."""
+    import jmespath  # type: ignore[import-untyped]  # ships with botocore, without type hints
+    from jmespath.exceptions import JMESPathError  # type: ignore[import-untyped]
+
+    if output is not Dump.json:
+        raise UsageError("--query works on JSON output: add --output json")
+    try:
+        result = jmespath.search(expression, _jmespath_ready(document))
+    except JMESPathError as exc:
+        raise UsageError(f"--query {expression!r} is not a JMESPath expression: {exc}") from None
+    render.print_json(result)
+    return len(document) if isinstance(document, list) else 1
+
+
+def _jmespath_ready(value: Any) -> Any:
+    """Sets as sorted lists, so that JMESPath sees them as arrays, as JSON does."""
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=lambda v: (type(v).__name__, v))
+    if isinstance(value, dict):
+        return {k: _jmespath_ready(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jmespath_ready(v) for v in value]
+    return value
 
 
 def _print_tables(items: Iterator[dict[str, Any]], key: tuple[str, ...]) -> int:

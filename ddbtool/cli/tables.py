@@ -59,7 +59,8 @@ def schema_load(
 
     specs = definitions(files)
     if dry_run:
-        render.print_json([spec.create_request() for spec in specs])
+        # One document per table, each as `aws dynamodb create-table --cli-input-json` takes it.
+        render.print_jsonl(spec.create_request() for spec in specs)
         return
     announce(connection, "loading table definitions")
     client = connection.dynamodb()

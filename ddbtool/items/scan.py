@@ -12,7 +12,7 @@ import queue
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from ddbtool.apps import installed
 from ddbtool.errors import UsageError
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import PaginatorConfigTypeDef
 
-Page = list[dict[str, Any]]
+Page = dict[str, Any]  # one Scan or Query answer: Items, Count, LastEvaluatedKey
 
 
 @dataclass
@@ -63,10 +63,10 @@ def scan(
     if limit is not None:
         page_size = min(limit, page_size or limit)
     if segments == 1:
-        pages = _pages(client, params, page_size)
+        found = pages(client, "scan", params, page_size)
     else:
-        pages = _parallel(client, params, segments, page_size)
-    return Scan(table, key, _items(pages, limit))
+        found = parallel_pages(client, params, segments, page_size)
+    return Scan(table, key, items_of(found, limit))
 
 
 def _key_of(description: Mapping[str, Any], index: str | None, consistent: bool) -> tuple[str, ...]:
@@ -87,11 +87,12 @@ def _key_of(description: Mapping[str, Any], index: str | None, consistent: bool)
     return tuple(k["AttributeName"] for k in ordered)
 
 
-def _items(pages: Iterator[Page], limit: int | None) -> Iterator[dict[str, Any]]:
+def items_of(pages: Iterator[Page], limit: int | None) -> Iterator[dict[str, Any]]:
+    """The items of every page as plain values, stopping after `limit`."""
     count = 0
     try:
         for page in pages:
-            for item in page:
+            for item in page.get("Items", []):
                 if limit is not None and count >= limit:
                     return
                 count += 1
@@ -104,22 +105,28 @@ def _items(pages: Iterator[Page], limit: int | None) -> Iterator[dict[str, Any]]
             close()
 
 
-def _pages(client: DynamoDBClient, params: dict[str, Any], page_size: int | None) -> Iterator[Page]:
-    paginator = client.get_paginator("scan")
+def pages(
+    client: DynamoDBClient, operation: Literal["scan", "query"], params: dict[str, Any], page_size: int | None
+) -> Iterator[Page]:
+    """Every page of a Scan or Query, through botocore's paginator."""
+    paginator = client.get_paginator(operation)
     config: PaginatorConfigTypeDef = {"PageSize": page_size} if page_size else {}
-    for page in paginator.paginate(**params, PaginationConfig=config):
-        yield page.get("Items", [])
+    yield from paginator.paginate(**params, PaginationConfig=config)  # type: ignore[misc]
 
 
 _DONE = object()
 T = TypeVar("T")
 
 
-def _parallel(
+def parallel_pages(
     client: DynamoDBClient, params: dict[str, Any], segments: int, page_size: int | None
 ) -> Iterator[Page]:
+    """Every page of a parallel Scan with `segments` segments, in the order they arrive."""
+
     def segment(number: int) -> Callable[[], Iterator[Page]]:
-        return lambda: _pages(client, {**params, "Segment": number, "TotalSegments": segments}, page_size)
+        return lambda: pages(
+            client, "scan", {**params, "Segment": number, "TotalSegments": segments}, page_size
+        )
 
     return interleave([segment(n) for n in range(segments)])
 

@@ -37,8 +37,11 @@ def test_schema_load_reports_differences_and_exits_1(cli: Any, tmp_path: Path) -
 def test_schema_load_dry_run_calls_nothing(cli: Any) -> None:
     result = cli("schema-load", "--dry-run")
     assert result.exit_code == 0
-    [request] = json.loads(result.stdout)
+    # One JSON document a line, one per table: what `create-table --cli-input-json` reads.
+    [line] = result.stdout.splitlines()
+    request = json.loads(line)
     assert request["TableName"] == "cruddur-messages"
+    assert {"KeySchema", "AttributeDefinitions", "BillingMode"} <= set(request)
     assert json.loads(cli("list-tables", "-o", "json").stdout) == []
 
 

@@ -1,0 +1,300 @@
+"""Reading by key condition, counting, and PartiQL, on any table."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from ddbtool import render
+from ddbtool.aws import Connection
+from ddbtool.cli.app import (
+    Dump,
+    DumpOutput,
+    TableOption,
+    Yes,
+    announce,
+    app,
+    confirm,
+    with_connection,
+)
+from ddbtool.cli.itemcmds import Attributes, JmesPath
+from ddbtool.errors import UsageError
+from ddbtool.project import table_name
+
+if TYPE_CHECKING:
+    from ddbtool.items.keyquery import KeyCondition
+
+KEY_PANEL = "Key condition"
+
+Pk = Annotated[
+    str | None,
+    typer.Option(
+        "--pk",
+        metavar="VALUE",
+        help="The partition key value.",
+        rich_help_panel=KEY_PANEL,
+        show_default=False,
+    ),
+]
+Sk = Annotated[
+    str | None,
+    typer.Option(
+        "--sk", metavar="VALUE", help="Sort key equals VALUE.", rich_help_panel=KEY_PANEL, show_default=False
+    ),
+]
+SkBeginsWith = Annotated[
+    str | None,
+    typer.Option(
+        "--sk-begins-with",
+        metavar="PREFIX",
+        help="Sort key starts with PREFIX.",
+        rich_help_panel=KEY_PANEL,
+        show_default=False,
+    ),
+]
+SkBetween = Annotated[
+    tuple[str, str] | None,
+    typer.Option(
+        "--sk-between",
+        metavar="LOW HIGH",
+        help="Sort key from LOW to HIGH, both included.",
+        rich_help_panel=KEY_PANEL,
+        show_default=False,
+    ),
+]
+SkGt = Annotated[
+    str | None,
+    typer.Option(
+        "--sk-gt", metavar="VALUE", help="Sort key > VALUE.", rich_help_panel=KEY_PANEL, show_default=False
+    ),
+]
+SkGte = Annotated[
+    str | None,
+    typer.Option(
+        "--sk-gte", metavar="VALUE", help="Sort key >= VALUE.", rich_help_panel=KEY_PANEL, show_default=False
+    ),
+]
+SkLt = Annotated[
+    str | None,
+    typer.Option(
+        "--sk-lt", metavar="VALUE", help="Sort key < VALUE.", rich_help_panel=KEY_PANEL, show_default=False
+    ),
+]
+SkLte = Annotated[
+    str | None,
+    typer.Option(
+        "--sk-lte", metavar="VALUE", help="Sort key <= VALUE.", rich_help_panel=KEY_PANEL, show_default=False
+    ),
+]
+Index = Annotated[
+    str | None,
+    typer.Option("--index", metavar="NAME", help="Read this index instead of the table.", show_default=False),
+]
+Where = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--where",
+        metavar="CONDITION",
+        help="Keep items matching: 'status = paid', 'total > 100', begins_with(a, v), contains(a, v), "
+        "exists(a), not_exists(a). Repeat to AND them.",
+        show_default=False,
+    ),
+]
+
+
+def key_condition(
+    pk: str | None,
+    sk: str | None,
+    begins_with: str | None,
+    between: tuple[str, str] | None,
+    gt: str | None,
+    gte: str | None,
+    lt: str | None,
+    lte: str | None,
+) -> KeyCondition | None:
+    """The key options as one KeyCondition; UsageError for a sort condition without --pk or two of them."""
+    from ddbtool.items.keyquery import KeyCondition, SortOperator
+
+    options: list[tuple[SortOperator, tuple[str, ...] | None]] = [
+        ("=", None if sk is None else (sk,)),
+        ("begins_with", None if begins_with is None else (begins_with,)),
+        ("between", between),
+        (">", None if gt is None else (gt,)),
+        (">=", None if gte is None else (gte,)),
+        ("<", None if lt is None else (lt,)),
+        ("<=", None if lte is None else (lte,)),
+    ]
+    given = [(operator, values) for operator, values in options if values is not None]
+    if len(given) > 1:
+        raise UsageError(
+            "give at most one sort key condition (--sk, --sk-begins-with, --sk-between, --sk-gt ...)"
+        )
+    if pk is None:
+        if given:
+            raise UsageError("a sort key condition needs --pk VALUE")
+        return None
+    if not given:
+        return KeyCondition(pk)
+    operator, values = given[0]
+    return KeyCondition(pk, operator, values)
+
+
+@app.command("query", short_help="Read items by key condition, every page.")
+@with_connection
+def query(
+    connection: Connection,
+    table_option: TableOption = None,
+    pk: Pk = None,
+    sk: Sk = None,
+    sk_begins_with: SkBeginsWith = None,
+    sk_between: SkBetween = None,
+    sk_gt: SkGt = None,
+    sk_gte: SkGte = None,
+    sk_lt: SkLt = None,
+    sk_lte: SkLte = None,
+    index: Index = None,
+    where: Where = None,
+    attributes: Attributes = None,
+    reverse: Annotated[bool, typer.Option("--reverse", help="Highest sort key first.")] = False,
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", min=1, help="Stop after N items.", show_default=False)
+    ] = None,
+    consistent: Annotated[
+        bool, typer.Option("--consistent", help="Strongly consistent reads (not on global indexes).")
+    ] = False,
+    output: DumpOutput = Dump.table,
+    jmespath: JmesPath = None,
+) -> None:
+    """Read the items of one partition, optionally narrowed by the sort key, every page.
+
+    The key attribute names come from the table or the index: give values only,
+    typed by the table's attribute definitions.
+
+    Examples:
+
+    \b
+      ddbtool query --pk CUSTOMER#c1 --sk-begins-with ORDER#
+      ddbtool query -t shop --index by-status --pk paid --where 'total > 100' -o jsonl
+      ddbtool query --pk CUSTOMER#c1 --reverse --limit 5 -o json --query '[].sk'
+    """
+    from ddbtool.cli.items import print_items
+    from ddbtool.items.expressions import split_attributes
+    from ddbtool.items.keyquery import Selection
+    from ddbtool.items.keyquery import query as start
+
+    condition = key_condition(pk, sk, sk_begins_with, sk_between, sk_gt, sk_gte, sk_lt, sk_lte)
+    selection = Selection(
+        table_name(table_option),
+        condition,
+        index=index,
+        where=where or [],
+        attributes=split_attributes(attributes),
+        consistent=consistent,
+        reverse=reverse,
+    )
+    found = start(connection.dynamodb(), selection, limit=limit)
+    count = print_items(found, output, "query", jmespath)
+    source = f"{found.table} index {index}" if index else found.table
+    render.info(f"{count} items from {source}")
+
+
+@app.command("count", short_help="Count items, every page.")
+@with_connection
+def count(
+    connection: Connection,
+    table_option: TableOption = None,
+    pk: Pk = None,
+    sk: Sk = None,
+    sk_begins_with: SkBeginsWith = None,
+    sk_between: SkBetween = None,
+    sk_gt: SkGt = None,
+    sk_gte: SkGte = None,
+    sk_lt: SkLt = None,
+    sk_lte: SkLte = None,
+    index: Index = None,
+    where: Where = None,
+    segments: Annotated[
+        int, typer.Option("--segments", min=1, max=1000, help="Parallel scan with N segments (without --pk).")
+    ] = 1,
+    consistent: Annotated[
+        bool, typer.Option("--consistent", help="Strongly consistent reads (not on global indexes).")
+    ] = False,
+) -> None:
+    """Count the items of a table, an index or one partition, and print the number.
+
+    With --pk it is a query; without, a scan (parallel with --segments). Both
+    read every page with Select COUNT, so the number is exact, not
+    DescribeTable's six-hourly estimate.
+
+    Examples:
+
+    \b
+      ddbtool count
+      ddbtool count --pk CUSTOMER#c1 --sk-begins-with ORDER#
+      ddbtool count -t shop --index by-status --segments 4 --where 'total > 100'
+    """
+    from ddbtool.items.keyquery import Selection
+    from ddbtool.items.keyquery import count as count_items
+
+    condition = key_condition(pk, sk, sk_begins_with, sk_between, sk_gt, sk_gte, sk_lt, sk_lte)
+    selection = Selection(
+        table_name(table_option), condition, index=index, where=where or [], consistent=consistent
+    )
+    typer.echo(count_items(connection.dynamodb(), selection, segments=segments))
+
+
+@app.command("sql", short_help="Run a PartiQL statement.")
+@with_connection
+def sql(
+    connection: Connection,
+    statement: Annotated[
+        str, typer.Argument(metavar="STATEMENT", help="One PartiQL statement; ? for each --param.")
+    ],
+    param: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--param",
+            metavar="VALUE",
+            help="A value for the next ?, as YAML: 7 is a number, '\"7\"' text.",
+            show_default=False,
+        ),
+    ] = None,
+    consistent: Annotated[bool, typer.Option("--consistent", help="A strongly consistent read.")] = False,
+    yes: Yes = False,
+    output: DumpOutput = Dump.table,
+    jmespath: JmesPath = None,
+) -> None:
+    """Run one PartiQL statement through ExecuteStatement, following every page.
+
+    SELECT prints the items it reads. INSERT and UPDATE say where they write
+    first; DELETE also asks, as delete does (--yes without a terminal, except
+    on a loopback endpoint).
+
+    Examples:
+
+    \b
+      ddbtool sql 'SELECT * FROM "shop" WHERE pk = ?' --param CUSTOMER#c1
+      ddbtool sql "UPDATE \\"shop\\" SET status = 'paid' WHERE pk = 'CUSTOMER#c1' AND sk = 'ORDER#7'"
+      ddbtool sql 'DELETE FROM "shop" WHERE pk = ? AND sk = ?' --param CUSTOMER#c1 --param ORDER#7 --yes
+    """
+    from ddbtool.items.keys import yaml_value
+    from ddbtool.items.partiql import execute, statement_kind
+    from ddbtool.items.scan import Scan
+
+    kind = statement_kind(statement)
+    parameters = [yaml_value(text, f"--param {n + 1}") for n, text in enumerate(param or [])]
+    if kind == "delete":
+        confirm(connection, "Run this DELETE statement?", yes=yes)
+    if kind in ("insert", "update", "delete"):
+        announce(connection, f"running a PartiQL {kind.upper()}")
+    items = execute(connection.dynamodb(), statement, parameters, consistent=consistent)
+    if kind != "select" and output is Dump.table and jmespath is None:
+        written = sum(1 for _ in items)  # a write returns no items; run it
+        render.success(f"{kind.upper()} done" if not written else f"{kind.upper()} returned {written} items")
+        return
+    from ddbtool.cli.items import print_items
+
+    found = Scan("the statement", (), items)
+    shown = print_items(found, output, "statement", jmespath)
+    render.info(f"{shown} items")
