@@ -11,7 +11,10 @@ from typer.testing import CliRunner
 
 from ddbtool.cli import app
 
-PYTHON_TYPES = re.compile(r"<(str|int|float|path|list\[[^>]*\]|int range|float range)>|\{[A-Za-z_=.]+\}")
+# Typer's type labels (<str>, <list[Path]>) and its braces for required arguments ({user}).
+PYTHON_TYPES = re.compile(
+    r"<(str|int|float|path|list\[[^>]*\]|int range|float range)>|\{[A-Za-z_][A-Za-z_=]*(?:\.\.\.)?\}"
+)
 
 
 def every_command(command: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
