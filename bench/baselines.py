@@ -4,7 +4,12 @@
     python bench/baselines.py batch-writer FILE TABLE  boto3's Table.batch_writer
     python bench/baselines.py scan TABLE               a bare boto3 paginator loop, JSON lines out
     python bench/baselines.py export TABLE FILE        the same loop writing {"Item": ...} lines to a file
-    python bench/baselines.py import FILE TABLE        a bare BatchWriteItem loop over such a file
+    python bench/baselines.py import FILE TABLE [THREADS]   a bare BatchWriteItem loop over such a file
+    python bench/baselines.py batch-loop FILE TABLE THREADS  the seed file's items in the same loop
+
+The BatchWriteItem loops send 25 items a call from THREADS threads (default
+one), with a connection pool of that size, and send unprocessed items again at
+once: what a careful hand-written script does.
 
 The writers read the same seed file through ddbtool's own parser, so every
 contender pays the same parsing cost and writes exactly the same items; only
@@ -15,6 +20,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -55,23 +62,42 @@ def export(table: str, path: Path) -> None:
                 out.write(json.dumps({"Item": item}) + "\n")
 
 
-def import_lines(path: Path, table: str) -> None:
-    """25 items a BatchWriteItem, one call at a time, unprocessed items sent again at once."""
-    client = boto3.client("dynamodb")
+def import_lines(path: Path, table: str, threads: int = 1) -> None:
+    with path.open() as lines:
+        requests = ({"PutRequest": {"Item": json.loads(line)["Item"]}} for line in lines)
+        batch_write_loop(requests, table, threads)
+
+
+def batch_loop(path: Path, table: str, threads: int) -> None:
+    from ddbtool.values import to_dynamo
+
+    requests = ({"PutRequest": {"Item": to_dynamo(item)}} for item in seed_items(path, table))
+    batch_write_loop(requests, table, threads)
+
+
+def batch_write_loop(requests: Iterable[dict[str, Any]], table: str, threads: int) -> None:
+    """25 requests a BatchWriteItem, `threads` calls at once, unprocessed items sent again at once."""
+    from botocore.config import Config
+
+    client = boto3.client("dynamodb", config=Config(max_pool_connections=max(10, threads)))
 
     def send(batch: list[dict[str, Any]]) -> None:
         while batch:
             response = client.batch_write_item(RequestItems={table: batch})  # type: ignore[dict-item]
             batch = response.get("UnprocessedItems", {}).get(table, [])  # type: ignore[assignment]
 
-    batch: list[dict[str, Any]] = []
-    with path.open() as lines:
-        for line in lines:
-            batch.append({"PutRequest": {"Item": json.loads(line)["Item"]}})
-            if len(batch) == 25:
-                send(batch)
-                batch = []
-    send(batch)
+    batches: list[list[dict[str, Any]]] = [[]]
+    for request in requests:
+        if len(batches[-1]) == 25:
+            batches.append([])
+        batches[-1].append(request)
+    if threads == 1:
+        for batch in batches:
+            send(batch)
+        return
+    with ThreadPoolExecutor(threads) as pool:
+        for done in pool.map(send, batches):
+            assert done is None
 
 
 def main(argv: list[str]) -> None:
@@ -86,6 +112,10 @@ def main(argv: list[str]) -> None:
             export(table, Path(path))
         case ["import", path, table]:
             import_lines(Path(path), table)
+        case ["import", path, table, threads]:
+            import_lines(Path(path), table, int(threads))
+        case ["batch-loop", path, table, threads]:
+            batch_loop(Path(path), table, int(threads))
         case _:
             sys.exit(__doc__)
 
