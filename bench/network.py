@@ -29,6 +29,7 @@ SEGMENTS_SCAN = "ddbtool scan --output jsonl --segments 8"
 BARE_SCAN = "boto3 paginator loop"
 SOURCE, COPY = "latency-source", "latency-copy"
 TARGET = 1.05  # ddbtool's time over the bare contender's, at every latency
+LATENCY_CASES = ("seed", "import", "scan")
 MEMORY_TARGET = 1.5  # --segments 8 over one segment, peak RSS
 
 
@@ -47,6 +48,7 @@ def run_latency(
     latencies: Sequence[int],
     messages: int,
     runs: int,
+    cases: Sequence[str] = LATENCY_CASES,
 ) -> dict[Cell, Result]:
     results: dict[Cell, Result] = {}
     for backend in backends:
@@ -55,7 +57,7 @@ def run_latency(
             urls = {
                 ms: proxies.enter_context(LatencyProxy(url, ms / 1000)).url if ms else url for ms in latencies
             }
-            results |= _run_backend(launcher, work, backend, Endpoint(url), urls, messages, runs)
+            results |= _run_backend(launcher, work, backend, Endpoint(url), urls, messages, runs, cases)
     return results
 
 
@@ -67,6 +69,7 @@ def _run_backend(
     urls: dict[int, str],
     messages: int,
     runs: int,
+    cases: Sequence[str],
 ) -> dict[Cell, Result]:
     seed = work / "seed.yaml"
     items = write_seed_file(seed, messages)
@@ -84,6 +87,20 @@ def _run_backend(
         result = results.setdefault(cell, Result(case, name, items=items))
         result.samples.append(launcher.measure(command, endpoint.env))
 
+    def measure_writer(case: str, name: str, command: list[str], endpoint: Endpoint, ms: int) -> None:
+        table = TABLE if case == "seed" else COPY
+        for _ in range(3):
+            direct.fresh_table(table)
+            measure(case, name, command, endpoint, ms)
+            written = direct.count(table)
+            if written == items:
+                return
+            # moto's server can lose concurrent first writes to a new partition key (a
+            # race in its item store): that sample does not count, and is taken again.
+            results[Cell(backend, case, name, ms)].samples.pop()
+            print(f"... {backend}: {name} left {written} of {items} items; again", file=sys.stderr)
+        raise RuntimeError(f"{backend}: {name} wrote {written} items, not {items}")
+
     for _ in range(runs):
         for ms, url in urls.items():
             endpoint = Endpoint(url)
@@ -97,20 +114,15 @@ def _run_backend(
                     LOOP: [*baseline, "import", str(dump), COPY, "16"],
                 },
             }
-            for case, contenders in writers.items():
-                table = TABLE if case == "seed" else COPY
-                for name, command in contenders.items():
-                    direct.fresh_table(table)
-                    measure(case, name, command, endpoint, ms)
-                    written = direct.count(table)
-                    if written != items:
-                        raise RuntimeError(f"{backend}: {name} wrote {written} items, not {items}")
+            for case in (case for case in writers if case in cases):
+                for name, command in writers[case].items():
+                    measure_writer(case, name, command, endpoint, ms)
             readers = {
                 DDBTOOL_SCAN: endpoint.ddbtool("scan", SOURCE, "--output", "jsonl"),
                 SEGMENTS_SCAN: endpoint.ddbtool("scan", SOURCE, "--output", "jsonl", "--segments", "8"),
                 BARE_SCAN: [*baseline, "scan", SOURCE],
             }
-            for name, command in readers.items():
+            for name, command in readers.items() if "scan" in cases else ():
                 measure("scan", name, command, endpoint, ms)
     return results
 
@@ -125,8 +137,11 @@ def latency_checks(
         ("import", "ddbtool import", LOOP, "import: ddbtool import / 16-thread BatchWriteItem loop"),
         ("scan", DDBTOOL_SCAN, BARE_SCAN, "scan: ddbtool scan jsonl / bare paginator"),
     ]
+    ran = {cell.case for cell in results}
     for backend in backends:
         for case, ours, theirs, what in pairs:
+            if case not in ran:
+                continue
             ratios = [
                 results[Cell(backend, case, ours, ms)].seconds
                 / results[Cell(backend, case, theirs, ms)].seconds
@@ -134,6 +149,8 @@ def latency_checks(
             ]
             met = all(r <= TARGET for r in ratios)
             checks.append((f"{backend}: {what}", f"at most {TARGET}x", [f"{r:.2f}x" for r in ratios], met))
+        if "scan" not in ran:
+            continue
         memory = [
             results[Cell(backend, "scan", SEGMENTS_SCAN, ms)].rss
             / results[Cell(backend, "scan", DDBTOOL_SCAN, ms)].rss

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from backends import BACKENDS
 from harness import BIN, HERE, TABLE, Endpoint, Launcher, Result, free_port, write_seed_file
-from network import latency_report, run_latency
+from network import LATENCY_CASES, latency_report, run_latency
 
 from ddbtool import local
 
@@ -274,8 +274,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--messages", type=int, help="messages in the seed case (default 20000)")
     parser.add_argument(
         "--cases",
-        default=",".join(sorted(CASES)),
-        help=f"comma-separated cases to run (default all: {', '.join(sorted(CASES))})",
+        help=f"comma-separated cases to run (default all: {', '.join(sorted(CASES))}; "
+        f"in latency mode {', '.join(LATENCY_CASES)})",
     )
     parser.add_argument("--markdown", action="store_true", help="print the tables as Markdown")
     parser.add_argument("--json", type=Path, help="also write every sample to this file")
@@ -293,8 +293,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         backends = args.backends.split(",")
         if not set(backends) <= set(BACKENDS):
             parser.error(f"unknown backends: {', '.join(sorted(set(backends) - set(BACKENDS)))}")
-        return latency_mode(args, [int(ms) for ms in args.latency.split(",")], backends)
-    cases = frozenset(args.cases.split(","))
+        cases = (
+            [case for case in args.cases.split(",") if case in LATENCY_CASES] if args.cases else LATENCY_CASES
+        )
+        return latency_mode(args, [int(ms) for ms in args.latency.split(",")], backends, cases)
+    cases = frozenset(args.cases.split(",")) if args.cases else CASES
     if not cases <= CASES:
         parser.error(f"unknown cases: {', '.join(sorted(cases - CASES))}")
     runs = args.runs or (1 if args.quick else 3)
@@ -351,13 +354,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def latency_mode(args: argparse.Namespace, latencies: list[int], backends: list[str]) -> int:
+def latency_mode(
+    args: argparse.Namespace, latencies: list[int], backends: list[str], cases: Sequence[str]
+) -> int:
     runs = args.runs or (1 if args.quick else 3)
     messages = args.messages or (300 if args.quick else 20_000)
     launcher = Launcher()
     try:
         with tempfile.TemporaryDirectory() as folder:
-            results = run_latency(launcher, Path(folder), backends, latencies, messages, runs)
+            results = run_latency(launcher, Path(folder), backends, latencies, messages, runs, cases)
     finally:
         launcher.close()
     print(latency_report(results, backends, latencies, args.markdown))
