@@ -25,6 +25,9 @@ LOCAL_REGION = "us-east-1"
 # Placeholder credentials for local endpoints, which do not check them. Letters and
 # digits only: DynamoDB Local 2.0 and newer refuse any other access key id.
 LOCAL_CREDENTIALS = ("ddbtoollocal", "ddbtoollocal")
+# Connections each client keeps open (botocore's default is 10): as many as bulk
+# writes may have calls in flight (items/pace.py), so no call waits for a connection.
+MAX_CONNECTIONS = 32
 
 
 # AWS's regions all look like us-east-1, ap-southeast-2 or us-gov-west-1. Other
@@ -205,6 +208,7 @@ class Connection:
             retries={"mode": "standard", "max_attempts": 3 if self.is_local else 10},
             connect_timeout=3 if self.is_local else 10,
             read_timeout=60,
+            max_pool_connections=MAX_CONNECTIONS,
             user_agent_extra=user_agent(),
             # --prod means AWS itself, whatever AWS_ENDPOINT_URL* or the profile say.
             ignore_configured_endpoint_urls=self.target.prod,  # type: ignore[call-arg]  # stubs lag

@@ -19,7 +19,8 @@ from typing import Any
 import yaml
 
 from ddbtool.errors import InputFileError, Problem
-from ddbtool.values import describe_type, parse_number, set_member_problem
+from ddbtool.limits import describe_type, set_member_problem
+from ddbtool.values import parse_number
 
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

@@ -194,6 +194,28 @@ Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmat
 DryRun = Annotated[
     bool, typer.Option("--dry-run", help="Validate and show what would happen; write nothing.")
 ]
+WriteConcurrency = Annotated[
+    int | None,
+    typer.Option(
+        "--concurrency",
+        min=1,
+        max=32,
+        help="Batches of 25 items written at once. Default: adaptive, up to 32 "
+        "(grows while throughput grows, halves when DynamoDB throttles).",
+        show_default=False,
+    ),
+]
+MaxWcu = Annotated[
+    float | None,
+    typer.Option(
+        "--max-wcu",
+        min=1,
+        metavar="N",
+        help="Keep consumed write capacity under N units a second, as DynamoDB reports it "
+        "(room for a table's live traffic).",
+        show_default=False,
+    ),
+]
 
 
 def _target_parameters() -> list[inspect.Parameter]:

@@ -165,7 +165,7 @@ def put(
     else:
         from ddbtool.items.batch import write_items
 
-        write_items(client, table, items, keys.key.names)
+        write_items(client, table, items, keys.key.names, checked=True)  # check_items did
         render.success(f"put {_count(len(items))} into {table}")
 
 

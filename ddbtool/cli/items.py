@@ -15,10 +15,12 @@ from ddbtool.cli.app import (
     DryRun,
     Dump,
     DumpOutput,
+    MaxWcu,
     TableArgument,
     TableOption,
     TableOrJson,
     TableOrJsonOutput,
+    WriteConcurrency,
     announce,
     app,
     with_connection,
@@ -44,9 +46,8 @@ def seed(
         ),
     ] = None,
     dry_run: DryRun = False,
-    concurrency: Annotated[
-        int, typer.Option("--concurrency", min=1, max=32, help="Batches of 25 items written at once.")
-    ] = 4,
+    concurrency: WriteConcurrency = None,
+    max_wcu: MaxWcu = None,
     output: TableOrJsonOutput = TableOrJson.table,
 ) -> None:
     """Write the items of YAML seed files, and the sections of the apps installed.
@@ -62,6 +63,7 @@ def seed(
       ddbtool seed seeds/demo.yaml --dry-run
       ddbtool seed --prod --region us-east-1 --output json
     """
+    from ddbtool.items.pace import Pace
     from ddbtool.items.seed import SeedExecutor, check_seed, write_seed
     from ddbtool.items.seedfile import load_seeds
 
@@ -76,7 +78,7 @@ def seed(
             plan,
             on_start=lambda names: announce(connection, f"seeding {', '.join(names)}"),
             on_progress=advance,
-            concurrency=concurrency,
+            pace=Pace(concurrency, max_wcu),
         )
     seconds = result.seconds
     counts = plan.counts()

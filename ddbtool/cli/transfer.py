@@ -13,7 +13,9 @@ import typer
 from ddbtool import render
 from ddbtool.aws import Connection
 from ddbtool.cli.app import (
+    MaxWcu,
     TableOption,
+    WriteConcurrency,
     announce,
     app,
     with_connection,
@@ -190,9 +192,8 @@ def import_(
     ] = None,
     table: TableOption = None,
     resume: Resume = False,
-    concurrency: Annotated[
-        int, typer.Option("--concurrency", min=1, max=32, help="Batches of 25 items written at once.")
-    ] = 4,
+    concurrency: WriteConcurrency = None,
+    max_wcu: MaxWcu = None,
     s3: S3Option = None,
     no_wait: NoWait = False,
 ) -> None:
@@ -229,6 +230,7 @@ def import_(
     if not files:
         raise UsageError("name the dump files to import: ddbtool import FILE...")
     from ddbtool.items.importer import check_files, import_files
+    from ddbtool.items.pace import Pace
     from ddbtool.tables.admin import require_table
 
     client = connection.dynamodb()
@@ -240,7 +242,7 @@ def import_(
     started = time.perf_counter()
     with render.progress(total, f"importing into {shape.table}") as advance:
         result = import_files(
-            client, files, shape, resume=resume, concurrency=concurrency, on_progress=advance
+            client, files, shape, resume=resume, pace=Pace(concurrency, max_wcu), on_progress=advance
         )
     seconds = time.perf_counter() - started
     done = result.items - result.resumed_from

@@ -6,9 +6,10 @@ it throttles, or fail one with a server error, a dropped connection or a time-ou
 and full jitter: a batch of puts is idempotent, so writing an item again whose
 first answer was lost changes nothing. A batch gives up after
 `RetryPolicy.max_stalls` calls in a row that write nothing, and the error names
-how many keys were not written and the first few. A few batches go in parallel
-(boto3 clients are thread-safe); no two items share a key, so the order in which
-batches land does not change the result.
+how many keys were not written and the first few. Batches go in parallel (boto3
+clients are thread-safe), as many at once as their `Pace` allows (pace.py:
+adaptive unless fixed, optionally under a write capacity budget); no two items
+share a key, so the order in which batches land does not change the result.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ddbtool.errors import DdbtoolError, transient
-from ddbtool.values import from_dynamo, require_valid_items, to_dynamo
+from ddbtool.items.pace import Pace
+from ddbtool.limits import item_size, require_valid_items
+from ddbtool.values import from_dynamo, to_dynamo
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -74,28 +77,33 @@ def write_items(
     key: Sequence[str],
     *,
     on_progress: Callable[[int], None] | None = None,
-    concurrency: int = 4,
+    pace: Pace | None = None,
     policy: RetryPolicy | None = None,
+    checked: bool = False,
 ) -> int:
     """Put every item (plain values) into `table`; return how many were written.
 
     `key` names the table's key attributes; two items with the same key are an
     error, since which one won would depend on timing. `on_progress(n)` is called
     (one call at a time, from worker threads) as each group of n items lands.
-    Raises UsageError, before anything is written, for an item DynamoDB would
-    refuse; UnwrittenItemsError naming the keys not written once a batch stalls
-    `policy.max_stalls` times in a row; other AWS errors propagate.
+    `pace` (default: adaptive, no budget) may be shared by several calls, so
+    that what it learnt carries over. Raises UsageError, before anything is
+    written, for an item DynamoDB would refuse (`checked`: the caller has
+    already checked every item with `item_problems`, so it is not done twice); UnwrittenItemsError naming the
+    keys not written once a batch stalls `policy.max_stalls` times in a row;
+    other AWS errors propagate.
     """
-    policy = policy or RetryPolicy()
+    policy, pace = policy or RetryPolicy(), pace or Pace()
     _refuse_duplicate_keys(items, key)
-    require_valid_items(items, dict.fromkeys(key, ""), key)
+    if not checked:
+        require_valid_items(items, dict.fromkeys(key, ""), key)
     batches = [list(items[start : start + BATCH_SIZE]) for start in range(0, len(items), BATCH_SIZE)]
     written = _serialised(on_progress)
 
     def write(batch: list[Mapping[str, Any]], stop: threading.Event) -> tuple[list[Mapping[str, Any]], str]:
-        return _write_batch(client, table, batch, policy, written, stop)
+        return _write_batch(client, table, batch, Attempts(policy, pace, written, stop))
 
-    _run_all(table, batches, write, key, concurrency)
+    _run_all(table, batches, write, key, pace.workers)
     return len(items)
 
 
@@ -106,7 +114,7 @@ def write_each(
     key: Sequence[str],
     *,
     on_progress: Callable[[int], None] | None = None,
-    concurrency: int = 4,
+    pace: Pace | None = None,
     policy: RetryPolicy | None = None,
 ) -> list[T]:
     """Apply `write` to each unit of items (one item, or items an app writes together), a few at once.
@@ -116,14 +124,17 @@ def write_each(
     `policy.max_stalls` times in a row. Returns what each call returned, in
     order; raises UnwrittenItemsError naming the items of every unit not done.
     """
-    policy = policy or RetryPolicy()
+    policy, pace = policy or RetryPolicy(), pace or Pace()
     written = _serialised(on_progress)
     results: dict[int, T] = {}
 
     def attempt(unit: list[Mapping[str, Any]], stop: threading.Event) -> tuple[list[Mapping[str, Any]], str]:
+        units = sum(write_units(item) for item in unit) if pace.budget else 0.0
         for retry in range(1, policy.max_stalls + 1):
             try:
-                results[id(unit)] = write(unit)
+                with pace.call(units) as call:
+                    results[id(unit)] = write(unit)
+                    call.written = len(unit)
             except Exception as exc:
                 failure = transient(exc)
                 if failure is None:
@@ -139,7 +150,7 @@ def write_each(
         return unit, "no attempt"  # max_stalls < 1
 
     lists = [list(unit) for unit in units]
-    _run_all(table, lists, attempt, key, concurrency)
+    _run_all(table, lists, attempt, key, pace.workers)
     return [results[id(unit)] for unit in lists]
 
 
@@ -147,9 +158,9 @@ Work = Callable[[list[Mapping[str, Any]], threading.Event], tuple[list[Mapping[s
 
 
 def _run_all(
-    table: str, units: list[list[Mapping[str, Any]]], work: Work, key: Sequence[str], concurrency: int
+    table: str, units: list[list[Mapping[str, Any]]], work: Work, key: Sequence[str], workers: int
 ) -> None:
-    """Run `work(unit, stop)` on every unit, `concurrency` at once; it returns the items left and why.
+    """Run `work(unit, stop)` on every unit in `workers` threads; it returns the items left and why.
 
     After a unit is left unfinished, an error, or Ctrl-C, `stop` is set: calls under
     way finish, no new one starts. Then UnwrittenItemsError names every item left.
@@ -170,7 +181,7 @@ def _run_all(
 
     unwritten: list[Mapping[str, Any]] = []
     reasons: list[str] = []
-    with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="ddbtool-write") as pool:
+    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="ddbtool-write") as pool:
         futures = [pool.submit(run, unit) for unit in units]
         try:
             for future in as_completed(futures):
@@ -198,34 +209,52 @@ def _serialised(on_progress: Callable[[int], None] | None) -> Callable[[int], No
     return written
 
 
+@dataclass(frozen=True)
+class Attempts:
+    """What every batch of one write shares: its retries, its pace, progress, and the stop signal."""
+
+    policy: RetryPolicy
+    pace: Pace
+    written: Callable[[int], None]
+    stop: threading.Event
+
+
+def write_units(item: Mapping[str, Any]) -> int:
+    """The write capacity units a put of `item` consumes: one per KB, rounded up."""
+    return -(-item_size(item) // 1024) or 1
+
+
 def _write_batch(
-    client: DynamoDBClient,
-    table: str,
-    items: list[Mapping[str, Any]],
-    policy: RetryPolicy,
-    written: Callable[[int], None],
-    stop: threading.Event,
+    client: DynamoDBClient, table: str, items: list[Mapping[str, Any]], attempts: Attempts
 ) -> tuple[list[Mapping[str, Any]], str]:
     """Write one batch until done; return the items left (none when done) and why.
 
     Stops early, with what is left, once `stop` is set (another batch failed, or
     the user pressed Ctrl-C): a call under way is finished, none is started.
     """
+    policy, pace, written, stop = attempts.policy, attempts.pace, attempts.written, attempts.stop
     pending: list[dict[str, Any]] = [{"PutRequest": {"Item": to_dynamo(item)}} for item in items]
     assert len(pending) <= MAX_BATCH_REQUESTS, f"{len(pending)} requests in one BatchWriteItem"
+    # With a budget, each call reserves its estimate and DynamoDB's report corrects it.
+    unit_cost = sum(write_units(item) for item in items) / len(items) if pace.budget and items else 0.0
+    extra: dict[str, Any] = {"ReturnConsumedCapacity": "TOTAL"} if pace.budget else {}
     retries = stalls = 0
     while True:
-        try:
-            response = client.batch_write_item(RequestItems={table: pending})  # type: ignore[dict-item]
-        except Exception as exc:
-            failure = transient(exc)
-            if failure is None:
-                raise
-            left, reason = pending, f"{failure} {stalls + 1} times in a row"
-        else:
-            left = list(response.get("UnprocessedItems", {}).get(table, []))  # type: ignore[arg-type]
-            reason = f"still unprocessed after {stalls + 1} tries in a row"
-            written(len(pending) - len(left))
+        with pace.call(unit_cost * len(pending)) as call:
+            try:
+                response = client.batch_write_item(RequestItems={table: pending}, **extra)  # type: ignore[dict-item]
+            except Exception as exc:
+                failure = transient(exc)
+                if failure is None:
+                    raise
+                call.throttled = True
+                left, reason = pending, f"{failure} {stalls + 1} times in a row"
+            else:
+                left = list(response.get("UnprocessedItems", {}).get(table, []))  # type: ignore[arg-type]
+                reason = f"still unprocessed after {stalls + 1} tries in a row"
+                call.written, call.throttled = len(pending) - len(left), bool(left)
+                call.consumed = consumed_units(response, table)
+                written(call.written)
         if not left:
             return [], ""
         stalls = stalls + 1 if len(left) == len(pending) else 0
@@ -235,6 +264,14 @@ def _write_batch(
         retries += 1
         policy.pause(retries)
         pending = left
+
+
+def consumed_units(response: Mapping[str, Any], table: str) -> float | None:
+    """The write capacity a BatchWriteItem consumed on `table`, as DynamoDB reports it (None if not)."""
+    for entry in response.get("ConsumedCapacity") or []:
+        if entry.get("TableName") == table and "CapacityUnits" in entry:
+            return float(entry["CapacityUnits"])
+    return None
 
 
 def transaction_actions(actions: list[T]) -> list[T]:

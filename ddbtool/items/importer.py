@@ -28,10 +28,12 @@ from typing import TYPE_CHECKING, Any
 
 from ddbtool.errors import InputFileError, Interrupted, Problem, UsageError
 from ddbtool.items.dumpfile import LineError, read_items
-from ddbtool.values import item_problems
+from ddbtool.limits import item_problems
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+
+    from ddbtool.items.pace import Pace
 
 CHUNK_ITEMS = 2500  # items per checkpoint: 100 BatchWriteItem calls
 MAX_REPORTED = 50  # bad lines listed before the rest are only counted
@@ -155,7 +157,7 @@ def import_files(
     shape: TableShape,
     *,
     resume: bool = False,
-    concurrency: int = 4,
+    pace: Pace | None = None,
     chunk_items: int = CHUNK_ITEMS,
     on_progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
@@ -166,6 +168,9 @@ def import_files(
     checkpoint too, so the same command with `resume` goes on.
     """
     from ddbtool.items.batch import write_items
+    from ddbtool.items.pace import Pace
+
+    pace = pace or Pace()  # one for every chunk: what it learns carries over
 
     checkpoint = _start(paths, shape.table, resume)
     resumed_from = checkpoint.items
@@ -175,9 +180,7 @@ def import_files(
 
     try:
         for position, chunk in _chunks(paths, shape.key, checkpoint, chunk_items):
-            write_items(
-                client, shape.table, chunk, shape.key, on_progress=on_progress, concurrency=concurrency
-            )
+            write_items(client, shape.table, chunk, shape.key, on_progress=on_progress, pace=pace)
             checkpoint.file, checkpoint.line = position
             checkpoint.items += len(chunk)
             checkpoint.save()

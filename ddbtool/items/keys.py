@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ddbtool.errors import UsageError
-from ddbtool.values import KEY_TYPES, from_text, from_yaml
+from ddbtool.limits import KEY_TYPES
+from ddbtool.values import from_text, from_yaml
 
 
 @dataclass(frozen=True)

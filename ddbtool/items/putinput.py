@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ddbtool.errors import InputFileError, Problem
-from ddbtool.values import from_json_text, from_yaml, item_problems
+from ddbtool.limits import item_problems
+from ddbtool.values import from_json_text, from_yaml
 
 # Files with these endings are YAML; anything else is JSON when it looks like JSON.
 _YAML_SUFFIXES = (".yaml", ".yml")

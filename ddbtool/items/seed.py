@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from ddbtool.apps import installed
 from ddbtool.errors import Interrupted
 from ddbtool.items.batch import RetryPolicy, write_items
+from ddbtool.items.pace import Pace
 from ddbtool.items.seedfile import PLAIN_KIND
 from ddbtool.tables.admin import require_table
 from ddbtool.values import to_dynamo
@@ -35,7 +36,7 @@ class SeedWrite:
     table: str
     seeds: Sequence[SeedItem]
     key: Sequence[str]
-    # on_progress, concurrency and policy, as the batch writer takes them.
+    # on_progress, pace and policy, as the batch writer takes them.
     options: Mapping[str, Any]
 
 
@@ -56,7 +57,7 @@ class SeedExecutor(Protocol):
         *,
         on_start: Callable[[list[str]], None],
         on_progress: Callable[[int], None],
-        concurrency: int,
+        pace: Pace,
     ) -> SeedResult: ...
 
 
@@ -71,7 +72,7 @@ def write_seed(
     *,
     on_start: Callable[[list[str]], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
-    concurrency: int = 4,
+    pace: Pace | None = None,
     policy: RetryPolicy | None = None,
 ) -> SeedResult:
     """Write every item of `plan`; see the module's docstring.
@@ -92,7 +93,8 @@ def write_seed(
         if on_progress is not None:
             on_progress(count)
 
-    options: dict[str, Any] = {"on_progress": landed, "concurrency": concurrency, "policy": policy}
+    # One pace for every table and kind: what it learns carries over.
+    options: dict[str, Any] = {"on_progress": landed, "pace": pace or Pace(), "policy": policy}
     notes: list[str] = []
     started = time.perf_counter()
     try:
@@ -111,7 +113,8 @@ def _seed_table(
     client: DynamoDBClient, table: str, seeds: list[SeedItem], key: Sequence[str], options: dict[str, Any]
 ) -> list[str]:
     batched = {PLAIN_KIND, *(kind for app in installed() for kind in app.seed_batch_kinds)}
-    write_items(client, table, [seed.item for seed in seeds if seed.kind in batched], key, **options)
+    items = [seed.item for seed in seeds if seed.kind in batched]
+    write_items(client, table, items, key, **options, checked=True)  # load_seeds checked them
     notes: list[str] = []
     for app in installed():
         own = [seed for seed in seeds if seed.kind in app.seed_kinds and seed.kind not in batched]

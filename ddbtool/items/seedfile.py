@@ -24,7 +24,8 @@ from ddbtool import yamlfile
 from ddbtool.apps import installed
 from ddbtool.errors import InputFileError, Problem
 from ddbtool.items.batch import show_key_values
-from ddbtool.values import describe_type, from_yaml, item_problems, scalar_type
+from ddbtool.limits import describe_type, item_problems, scalar_type
+from ddbtool.values import from_yaml
 from ddbtool.yamlfile import Checker, YamlList, YamlMap, join, line_of
 
 if TYPE_CHECKING:

@@ -15,8 +15,8 @@ from typing import Any
 
 from ddbtool import yamlfile
 from ddbtool.errors import InputFileError, Problem
+from ddbtool.limits import key_name_problem
 from ddbtool.tables.spec import Capacity, IndexSpec, KeySchema, TableSpec
-from ddbtool.values import key_name_problem
 from ddbtool.yamlfile import Checker, YamlList, YamlMap, join, line_of
 
 ATTRIBUTE_TYPES = ("S", "N", "B")

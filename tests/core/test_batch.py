@@ -20,6 +20,7 @@ from ddbtool.items.batch import (
     write_each,
     write_items,
 )
+from ddbtool.items.pace import Pace
 from ddbtool.tables.admin import load_table
 from ddbtool.tables.spec import KeySchema, TableSpec
 from ddbtool.values import from_dynamo
@@ -110,7 +111,7 @@ def test_unprocessed_items_are_retried_until_every_item_lands(client: Any) -> No
     progress: list[int] = []
     sleeps = Sleeps()
     write_items(
-        client, TABLE, items(25), KEY, on_progress=progress.append, concurrency=1, policy=policy(sleeps)
+        client, TABLE, items(25), KEY, on_progress=progress.append, pace=Pace(1), policy=policy(sleeps)
     )
     assert len(calls) == 6
     assert progress == [12, 6, 3, 2, 1, 1]
@@ -131,7 +132,7 @@ def test_the_bound_counts_calls_that_write_nothing(client: Any) -> None:
     held: list[Any] = []
     on_batch_write(client, "before-parameter-build", one_at_a_time)
     on_batch_write(client, "after-call", report)
-    write_items(client, TABLE, items(5), KEY, concurrency=1, policy=policy(Sleeps(), max_stalls=2))
+    write_items(client, TABLE, items(5), KEY, pace=Pace(1), policy=policy(Sleeps(), max_stalls=2))
     assert stored(client) == items(5)
 
 
@@ -139,7 +140,7 @@ def test_after_the_bound_the_error_names_every_unwritten_key(client: Any) -> Non
     calls = on_batch_write(client, "before-call", lambda call, **_: error_response("ThrottlingException"))
     sleeps = Sleeps()
     with pytest.raises(UnwrittenItemsError) as caught:
-        write_items(client, TABLE, items(30), KEY, concurrency=1, policy=policy(sleeps, max_stalls=4))
+        write_items(client, TABLE, items(30), KEY, pace=Pace(1), policy=policy(sleeps, max_stalls=4))
     error = caught.value
     assert len(calls) == 4, "the first batch tried four times; the second was not attempted"
     assert len(sleeps.pauses) == 3
@@ -188,7 +189,7 @@ def test_throttling_server_errors_resets_and_time_outs_are_retried_with_growing_
 
     calls = on_batch_write(client, "before-call", inject)
     sleeps = Sleeps()
-    write_items(client, TABLE, items(20), KEY, concurrency=1, policy=policy(sleeps, base_seconds=0.1))
+    write_items(client, TABLE, items(20), KEY, pace=Pace(1), policy=policy(sleeps, base_seconds=0.1))
     assert len(calls) == 4
     assert sleeps.pauses == [0.1, 0.2, 0.4]
     assert stored(client) == items(20)
@@ -197,7 +198,7 @@ def test_throttling_server_errors_resets_and_time_outs_are_retried_with_growing_
 def test_server_errors_at_the_bound_say_how_many_items_and_which(client: Any) -> None:
     on_batch_write(client, "before-call", lambda call, **_: server_error())
     with pytest.raises(UnwrittenItemsError) as caught:
-        write_items(client, TABLE, items(60), KEY, concurrency=2, policy=policy(Sleeps(), max_stalls=3))
+        write_items(client, TABLE, items(60), KEY, pace=Pace(2), policy=policy(Sleeps(), max_stalls=3))
     assert str(caught.value).startswith(
         "60 items were not written to batch-test (InternalServerError 3 times in a row): pk='P#"
     )
@@ -218,7 +219,7 @@ def test_each_unit_is_retried_and_the_ones_left_are_named(client: Any) -> None:
     progress: list[int] = []
     units = [[item] for item in items(3)]
     with pytest.raises(UnwrittenItemsError) as caught:
-        write_each(TABLE, units, write, KEY, concurrency=1, policy=policy(Sleeps(), max_stalls=4))
+        write_each(TABLE, units, write, KEY, pace=Pace(1), policy=policy(Sleeps(), max_stalls=4))
     assert attempts.count("00001") == 4
     assert caught.value.keys == [{"pk": "P#1", "sk": "00001"}, {"pk": "P#2", "sk": "00002"}]
     assert "(ConnectionClosedError 4 times in a row)" in str(caught.value)
@@ -269,7 +270,7 @@ def test_never_more_than_25_requests_a_call_whatever_the_endpoint_takes(
     calls = on_batch_write(client, "before-call", lambda call, **_: None)
     monkeypatch.setattr("ddbtool.items.batch.BATCH_SIZE", 30)
     with pytest.raises(AssertionError, match="30 requests in one BatchWriteItem"):
-        write_items(client, TABLE, items(30), KEY, concurrency=1)
+        write_items(client, TABLE, items(30), KEY, pace=Pace(1))
     assert calls == []
 
 

@@ -100,6 +100,8 @@ LAMBDA_MODULES = [
     "ddbtool.errors",
     "ddbtool.items",
     "ddbtool.items.batch",
+    "ddbtool.items.pace",
+    "ddbtool.limits",
     "ddbtool.times",
     "ddbtool.values",
 ]

@@ -12,6 +12,7 @@ import pytest
 from ddbtool.errors import InputFileError, Interrupted, UsageError
 from ddbtool.items.dumpfile import line_writer
 from ddbtool.items.importer import TableShape, check_files, checkpoint_path, import_files
+from ddbtool.items.pace import Pace
 from ddbtool.tables.admin import load_table
 from ddbtool.tables.definition import load_definitions
 from ddbtool.values import from_dynamo, to_dynamo
@@ -104,7 +105,7 @@ def test_ctrl_c_leaves_a_checkpoint_and_resume_writes_the_rest(table: Any, tmp_p
 
     table.meta.events.register("before-call.dynamodb.BatchWriteItem", interrupt)
     with pytest.raises(Interrupted, match="--resume"):
-        import_files(table, [first, second], SHAPE, chunk_items=25, concurrency=1)
+        import_files(table, [first, second], SHAPE, chunk_items=25, pace=Pace(1))
     saved = json.loads(checkpoint_path([first]).read_text())
     assert (saved["file"], saved["line"], saved["items"]) == (1, 30, 100)
     with pytest.raises(UsageError, match="pass --resume"):

@@ -14,7 +14,7 @@ from ddbtool.apps.cruddur.model import parse_timestamp
 from ddbtool.apps.cruddur.seeding import MESSAGING_KEY
 from ddbtool.errors import InputFileError
 from ddbtool.items.seedfile import SeedPlan, TableKey, load_seeds
-from ddbtool.values import MAX_ITEM_BYTES, item_size
+from ddbtool.limits import MAX_ITEM_BYTES, item_size
 
 from ..support import ROOT
 

@@ -11,19 +11,10 @@ import pytest
 from ddbtool.apps.cruddur.model import User, user_item
 from ddbtool.apps.cruddur.users import get_user, require_user
 from ddbtool.errors import NotFoundError, UsageError
+from ddbtool.limits import MAX_ITEM_BYTES, item_problems, require_valid_items, set_member_problem
 from ddbtool.tables.admin import load_table
 from ddbtool.tables.spec import KeySchema, TableSpec
-from ddbtool.values import (
-    MAX_ITEM_BYTES,
-    cell_text,
-    from_dynamo,
-    item_problems,
-    json_text,
-    number_text,
-    require_valid_items,
-    set_member_problem,
-    to_dynamo,
-)
+from ddbtool.values import cell_text, from_dynamo, json_text, number_text, to_dynamo
 
 LONG = "12345678901234567890.123456789"
 
@@ -211,3 +202,48 @@ def test_user_lookup_by_handle(dynamodb: Any) -> None:
     assert get_user(dynamodb, "users", "nobody") is None
     with pytest.raises(NotFoundError, match="no user with handle 'nobody'"):
         require_user(dynamodb, "users", "nobody")
+
+
+def test_conversion_agrees_with_boto3s_serializer_and_deserializer_on_every_type() -> None:
+    from boto3.dynamodb.types import Binary, TypeDeserializer, TypeSerializer
+
+    class Attributes(dict[str, Any]):  # a mapping that is not exactly a dict (YAML's, say)
+        pass
+
+    item = {
+        "s": "é",
+        "n": Decimal("-12345678901234567890.123456789"),
+        "i": 7,
+        "e": Decimal("1E+5"),
+        "t": True,
+        "f": False,
+        "z": None,
+        "b": b"\x00\xff",
+        "ss": {"a", "b"},
+        "ns": {Decimal(1), Decimal("2.5")},
+        "bs": {b"x", b"y"},
+        "l": [Decimal(1), "two", [None], {"deep": b"3"}],
+        "m": Attributes(inner={"x": Decimal("0.10")}),
+        "tuple": ("a", Decimal(2)),
+    }
+    typed = to_dynamo(item)
+    assert typed == {name: TypeSerializer().serialize(value) for name, value in item.items()}
+    expected = {name: TypeDeserializer().deserialize(value) for name, value in typed.items()}
+    plain = from_dynamo(typed)
+    assert plain["b"] == b"\x00\xff" and expected["b"] == Binary(b"\x00\xff")
+    assert plain["bs"] == {b"x", b"y"}
+    assert {k: v for k, v in plain.items() if k not in ("b", "bs", "l")} == {
+        k: v for k, v in expected.items() if k not in ("b", "bs", "l")
+    }
+    assert plain["l"] == [Decimal(1), "two", [None], {"deep": b"3"}]
+
+
+def test_numbers_dynamodb_cannot_hold_and_floats_are_refused_on_the_way_out() -> None:
+    from decimal import Inexact, Rounded
+
+    with pytest.raises((Inexact, Rounded)):
+        to_dynamo({"n": Decimal("1." + "1" * 40)})
+    with pytest.raises(TypeError):
+        to_dynamo({"n": Decimal("Infinity")})
+    with pytest.raises(TypeError):
+        to_dynamo({"nested": {"n": 1.5}})

@@ -94,3 +94,16 @@ def test_one_item_dynamodb_would_refuse_among_60_writes_nothing(
     assert result.stderr.startswith(f"error: {seeds}:65: items[60].{field}: {problem}")
     assert len(result.stderr.splitlines()) == 1
     assert json.loads(ddbtool("scan", "-o", "json", *target).stdout) == []
+
+
+def test_a_write_budget_or_a_fixed_concurrency_still_writes_every_item(ddbtool: Any, endpoint: str) -> None:
+    target = ["--endpoint-url", endpoint]
+    assert ddbtool("schema-load", *target).returncode == 0
+    # 130 items of under 1 KB: about 130 units, so at 1,000 a second nothing waits long.
+    for pace in (["--max-wcu", "1000"], ["--concurrency", "1"]):
+        seeded = ddbtool("seed", *pace, *target)
+        assert seeded.returncode == 0, seeded.stderr
+        assert "wrote 130 items to cruddur-messages" in seeded.stderr
+        assert len(json.loads(ddbtool("scan", "-o", "json", *target).stdout)) == 130
+    refused = ddbtool("seed", "--max-wcu", "0", *target)
+    assert refused.returncode == 2 and "--max-wcu" in refused.stderr

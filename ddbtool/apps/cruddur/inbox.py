@@ -28,7 +28,8 @@ from typing import TYPE_CHECKING, Any
 from ddbtool.apps.cruddur.model import GROUP_INDEX, KEY_TYPES, MESSAGE_PREFIX, TABLE_KEY, kind_of
 from ddbtool.errors import DdbtoolError, UsageError
 from ddbtool.items.batch import transaction_actions
-from ddbtool.values import from_dynamo, require_valid_items, to_dynamo
+from ddbtool.limits import require_valid_items
+from ddbtool.values import from_dynamo, to_dynamo
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

@@ -26,8 +26,9 @@ from ddbtool.apps.cruddur.users import require_user
 from ddbtool.errors import DdbtoolError, NotFoundError, UsageError, transient
 from ddbtool.items.batch import transaction_actions
 from ddbtool.items.streams import stream_arn
+from ddbtool.limits import require_valid_items
 from ddbtool.tables.admin import require_table
-from ddbtool.values import require_valid_items, to_dynamo
+from ddbtool.values import to_dynamo
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
