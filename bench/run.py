@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
@@ -289,6 +290,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         help=f"latency mode: comma-separated endpoints (default all: {', '.join(BACKENDS)})",
     )
     args = parser.parse_args(argv)
+    # Stopped from outside, still stop the endpoints it started (they run in sessions of their own).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.latency:
         backends = args.backends.split(",")
         if not set(backends) <= set(BACKENDS):
