@@ -4,7 +4,9 @@ An app is a package that names an `App` under the entry point group
 `ddbtool.apps` (in its pyproject: `[project.entry-points."ddbtool.apps"]`,
 `myapp = "myapp.ddbtool:app"`). Through it the app adds, each optional:
 
-- commands: `register_commands(typer_app)`, the shape of sqlite-utils' hook;
+- commands: `register_commands(typer_app)`, the shape of sqlite-utils' hook; a
+  command that talks to DynamoDB is made with `cls=TargetCommand` and calls
+  `connect(ctx)` (ddbtool.cli.options), so it takes the target options;
 - seed sections: lists a seed file may hold besides `items`, which the app
   reads into seed items (`read_seeds`) and writes its own way (`write_seeds`);
 - a view: the kind and the who/uuid/details columns of scan's table view for

@@ -1,29 +1,26 @@
-"""The Typer application, its error handling, and the options every command shares.
+"""The Typer application, its error handling, and how commands ask before writing.
 
-Commands live in sibling modules and register themselves on `app`. Each one
-parses options, makes one or two library calls, renders what they return and
-picks the exit code. Errors from the library become one line on stderr.
+Commands live in sibling modules and register themselves on `app`, with the
+shared options of options.py. Each one parses options, makes one or two library
+calls, renders what they return and picks the exit code. Errors from the library
+become one line on stderr.
 """
 
 from __future__ import annotations
 
-import functools
-import inspect
 import os
 import sys
-from collections.abc import Callable
-from enum import Enum
-from typing import Annotated, Any, NoReturn, TypeVar, get_type_hints
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from ddbtool import render
-from ddbtool.aws import Connection, Target
-from ddbtool.errors import DdbtoolError, MissingTableError, UsageError, from_botocore
-from ddbtool.project import TABLE_VARIABLE
+from ddbtool.cli.options import target_params
+from ddbtool.errors import DdbtoolError, UsageError, from_botocore
 
-F = TypeVar("F", bound=Callable[..., Any])
+if TYPE_CHECKING:
+    from ddbtool.aws import Connection
 
 
 # click's UsageError (unknown option or command, missing argument, bad value), from
@@ -56,6 +53,14 @@ class _Group(TyperGroup):
             if translated is None:
                 raise
             _abort(translated, cause=exc)
+
+
+class _RootGroup(_Group):
+    """`ddbtool` itself: it also takes the target options, for every command after it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.params.extend(target_params())
 
 
 class _ReadableArgument(TyperArgument):
@@ -113,7 +118,7 @@ def _abort(exc: DdbtoolError, cause: BaseException | None = None) -> NoReturn:
 
 
 app = typer.Typer(
-    cls=_Group,
+    cls=_RootGroup,
     name="ddbtool",
     help="Single-table DynamoDB from YAML: tables, seeds, scans and access patterns.\n\n"
     "Commands talk to http://localhost:8000 unless given --endpoint-url or --prod.",
@@ -159,135 +164,6 @@ def register_apps() -> None:
             each.register_commands(app)
 
 
-# --- options shared by commands -------------------------------------------------------
-
-TARGET_PANEL = "Target (where commands go)"
-
-
-class TableOrJson(str, Enum):
-    table = "table"
-    json = "json"
-
-
-class Listing(str, Enum):
-    table = "table"
-    json = "json"
-    jsonl = "jsonl"
-
-
-class Dump(str, Enum):
-    table = "table"
-    json = "json"
-    jsonl = "jsonl"
-    csv = "csv"
-
-
-_OUTPUT = "table for people; json is one document on stdout"
-_LINES = ", jsonl one object a line as items arrive"
-TableOrJsonOutput = Annotated[TableOrJson, typer.Option("--output", "-o", help=f"{_OUTPUT}.")]
-ListingOutput = Annotated[Listing, typer.Option("--output", "-o", help=f"{_OUTPUT}{_LINES}.")]
-DumpOutput = Annotated[
-    Dump, typer.Option("--output", "-o", help=f"{_OUTPUT}{_LINES}, csv a header and rows.")
-]
-
-Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
-DryRun = Annotated[
-    bool, typer.Option("--dry-run", help="Validate and show what would happen; write nothing.")
-]
-WriteConcurrency = Annotated[
-    int | None,
-    typer.Option(
-        "--concurrency",
-        min=1,
-        max=32,
-        help="Batches of 25 items written at once. Default: adaptive, up to 32 "
-        "(grows while throughput grows, halves when DynamoDB throttles).",
-        show_default=False,
-    ),
-]
-MaxWcu = Annotated[
-    float | None,
-    typer.Option(
-        "--max-wcu",
-        min=1,
-        metavar="N",
-        help="Keep consumed write capacity under N units a second, as DynamoDB reports it "
-        "(room for a table's live traffic).",
-        show_default=False,
-    ),
-]
-
-
-def _target_parameters() -> list[inspect.Parameter]:
-    options: dict[str, Any] = {
-        "endpoint_url": Annotated[
-            str | None,
-            typer.Option(
-                "--endpoint-url",
-                metavar="URL",
-                help="Any DynamoDB-compatible endpoint. Default: AWS_ENDPOINT_URL_DYNAMODB, "
-                "AWS_ENDPOINT_URL, else http://localhost:8000.",
-                rich_help_panel=TARGET_PANEL,
-            ),
-        ],
-        "prod": Annotated[
-            bool,
-            typer.Option(
-                "--prod",
-                help="AWS itself, through your profile and region; ignores endpoint settings.",
-                rich_help_panel=TARGET_PANEL,
-            ),
-        ],
-        "region": Annotated[
-            str | None,
-            typer.Option(
-                "--region", help="AWS region (default: your profile's).", rich_help_panel=TARGET_PANEL
-            ),
-        ],
-        "profile": Annotated[
-            str | None,
-            typer.Option("--profile", help="AWS profile from ~/.aws/config.", rich_help_panel=TARGET_PANEL),
-        ],
-    }
-    defaults = {"endpoint_url": None, "prod": False, "region": None, "profile": None}
-    return [
-        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=defaults[name], annotation=kind)
-        for name, kind in options.items()
-    ]
-
-
-def with_connection(func: F) -> F:
-    """Give a command --endpoint-url/--prod/--region/--profile and pass it `connection`.
-
-    The decorated function takes `connection: Connection`; the CLI user sees the
-    four target options after the subcommand, as CI scripts write them.
-    """
-    hints = get_type_hints(func, include_extras=True)
-    signature = inspect.signature(func)
-    own = [
-        p.replace(annotation=hints.get(p.name, p.annotation))
-        for p in signature.parameters.values()
-        if p.name != "connection"
-    ]
-    extra = _target_parameters()
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        connection = Connection(Target(**{p.name: kwargs.pop(p.name) for p in extra}))
-        try:
-            return func(*args, connection=connection, **kwargs)
-        except Exception as exc:
-            missing = exc if isinstance(exc, DdbtoolError) else from_botocore(exc)
-            if isinstance(missing, MissingTableError) and (note := connection.separate_databases_note()):
-                raise missing.with_note(note) from exc
-            raise
-
-    params = [*own, *extra]
-    wrapper.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
-    wrapper.__annotations__ = {p.name: p.annotation for p in params}
-    return wrapper  # type: ignore[return-value]
-
-
 def announce(connection: Connection, action: str) -> None:
     """Say where a write is going before it goes there."""
     render.info(f"{action} → {connection.describe()}")
@@ -310,21 +186,3 @@ def confirm(connection: Connection, question: str, *, yes: bool) -> None:
         raise UsageError(
             f"refusing to go on without a terminal against {where}: {question} Pass --yes to confirm."
         )
-
-
-_TABLE_HELP = f"Table name (default: {TABLE_VARIABLE}, else the one table defined in ./schemas)."
-
-TableOption = Annotated[
-    str | None,
-    typer.Option("--table", "-t", metavar="TABLE", help=_TABLE_HELP, show_default=False),
-]
-
-
-TableArgument = Annotated[
-    str | None,
-    typer.Argument(
-        metavar="TABLE",
-        help="Table name, as --table.",
-        show_default=False,
-    ),
-]

@@ -9,17 +9,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ddbtool import render
-from ddbtool.aws import Connection
-from ddbtool.cli.app import (
-    Dump,
-    DumpOutput,
-    TableOption,
-    Yes,
-    announce,
-    app,
-    confirm,
-    with_connection,
-)
+from ddbtool.cli.app import announce, app, confirm
+from ddbtool.cli.options import Dump, DumpOutput, JmesPath, TableOption, TargetCommand, Yes, connect
 from ddbtool.errors import UsageError
 from ddbtool.project import table_name
 
@@ -39,15 +30,6 @@ KeyArguments = Annotated[
 Attributes = Annotated[
     str | None,
     typer.Option("--attributes", metavar="A,B", help="Print only these attributes.", show_default=False),
-]
-JmesPath = Annotated[
-    str | None,
-    typer.Option(
-        "--query",
-        metavar="JMESPATH",
-        help="Filter the JSON output, as the AWS CLI's --query.",
-        show_default=False,
-    ),
 ]
 
 
@@ -75,10 +57,9 @@ def print_item(item: dict[str, Any], output: Dump, jmespath: str | None = None) 
         render.print_pairs(sorted(item.items()))
 
 
-@app.command("get", short_help="Read one item by its primary key.")
-@with_connection
+@app.command("get", cls=TargetCommand, short_help="Read one item by its primary key.")
 def get(
-    connection: Connection,
+    ctx: typer.Context,
     key: KeyArguments,
     table_option: TableOption = None,
     consistent: Annotated[bool, typer.Option("--consistent", help="A strongly consistent read.")] = False,
@@ -98,6 +79,7 @@ def get(
     from ddbtool.items.expressions import split_attributes
     from ddbtool.items.single import get_item
 
+    connection = connect(ctx)
     table = table_name(table_option)
     client = connection.dynamodb()
     typed = table_keys(client, table).parse_key(key)
@@ -105,10 +87,9 @@ def get(
     print_item(item, output, jmespath)
 
 
-@app.command("put", short_help="Write items from JSON or YAML.")
-@with_connection
+@app.command("put", cls=TargetCommand, short_help="Write items from JSON or YAML.")
 def put(
-    connection: Connection,
+    ctx: typer.Context,
     item: Annotated[
         str | None,
         typer.Argument(
@@ -146,6 +127,7 @@ def put(
     """
     from ddbtool.items.putinput import check_items, read_items
 
+    connection = connect(ctx)
     table = table_name(table_option)
     text, source = _put_input(item, file)
     entries = read_items(text, source)
@@ -188,10 +170,9 @@ def _put_input(item: str | None, file: Path | None) -> tuple[str, str]:
     return item, "ITEM"
 
 
-@app.command("update", short_help="Change attributes of one item.")
-@with_connection
+@app.command("update", cls=TargetCommand, short_help="Change attributes of one item.")
 def update(
-    connection: Connection,
+    ctx: typer.Context,
     key: KeyArguments,
     table_option: TableOption = None,
     set_: Annotated[
@@ -230,6 +211,7 @@ def update(
     from ddbtool.items.keys import split_assignment
     from ddbtool.items.single import Update, update_item
 
+    connection = connect(ctx)
     table = table_name(table_option)
     client = connection.dynamodb()
     keys = table_keys(client, table)
@@ -250,10 +232,9 @@ def update(
     print_item(update_item(client, table, typed, change, upsert=upsert), output)
 
 
-@app.command("delete", short_help="Delete one item by its primary key.")
-@with_connection
+@app.command("delete", cls=TargetCommand, short_help="Delete one item by its primary key.")
 def delete(
-    connection: Connection,
+    ctx: typer.Context,
     key: KeyArguments,
     table_option: TableOption = None,
     if_exists: Annotated[bool, typer.Option("--if-exists", help="A missing item is not an error.")] = False,
@@ -274,6 +255,7 @@ def delete(
     from ddbtool.errors import NotFoundError
     from ddbtool.items.single import delete_item, show_key
 
+    connection = connect(ctx)
     table = table_name(table_option)
     client = connection.dynamodb()
     typed = table_keys(client, table).parse_key(key)

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ddbtool import render
-from ddbtool.aws import Connection
-from ddbtool.cli.app import (
+from ddbtool.cli.app import announce, app
+from ddbtool.cli.options import (
     DryRun,
     Dump,
     DumpOutput,
@@ -20,10 +20,9 @@ from ddbtool.cli.app import (
     TableOption,
     TableOrJson,
     TableOrJsonOutput,
+    TargetCommand,
     WriteConcurrency,
-    announce,
-    app,
-    with_connection,
+    connect,
 )
 from ddbtool.errors import DdbtoolError, IncompleteOutputError, Interrupted, UsageError, from_botocore
 from ddbtool.project import seed_files, seed_keys, table_name
@@ -35,10 +34,9 @@ if TYPE_CHECKING:
 _TABLE_CHUNK = 100
 
 
-@app.command("seed", short_help="Write YAML seed data, batched and idempotent.")
-@with_connection
+@app.command("seed", cls=TargetCommand, short_help="Write YAML seed data, batched and idempotent.")
 def seed(
-    connection: Connection,
+    ctx: typer.Context,
     files: Annotated[
         list[Path] | None,
         typer.Argument(
@@ -67,6 +65,7 @@ def seed(
     from ddbtool.items.seed import SeedExecutor, check_seed, write_seed
     from ddbtool.items.seedfile import load_seeds
 
+    connection = connect(ctx)
     paths = seed_files(files)
     client = connection.dynamodb()
     plan = load_seeds(paths, seed_keys(client))
@@ -105,10 +104,9 @@ def seed(
             render.info(note)
 
 
-@app.command("scan", short_help="Stream every item of a table.")
-@with_connection
+@app.command("scan", cls=TargetCommand, short_help="Stream every item of a table.")
 def scan(
-    connection: Connection,
+    ctx: typer.Context,
     table: TableArgument = None,
     table_option: TableOption = None,
     limit: Annotated[
@@ -148,6 +146,7 @@ def scan(
     """
     from ddbtool.items.scan import scan as start
 
+    connection = connect(ctx)
     found = start(
         connection.dynamodb(),
         table_name(table_option, table),

@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 
 from ddbtool import local, render
-from ddbtool.cli.app import TableOrJson, TableOrJsonOutput, _Group, app
+from ddbtool.cli.app import _Group, app
+from ddbtool.cli.options import TableOrJson, TableOrJsonOutput
 
 local_app = typer.Typer(
     cls=_Group,

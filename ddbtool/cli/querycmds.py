@@ -7,18 +7,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ddbtool import render
-from ddbtool.aws import Connection
-from ddbtool.cli.app import (
-    Dump,
-    DumpOutput,
-    TableOption,
-    Yes,
-    announce,
-    app,
-    confirm,
-    with_connection,
-)
-from ddbtool.cli.itemcmds import Attributes, JmesPath
+from ddbtool.cli.app import announce, app, confirm
+from ddbtool.cli.itemcmds import Attributes
+from ddbtool.cli.options import Dump, DumpOutput, JmesPath, TableOption, TargetCommand, Yes, connect
 from ddbtool.errors import UsageError
 from ddbtool.project import table_name
 
@@ -140,10 +131,9 @@ def key_condition(
     return KeyCondition(pk, operator, values)
 
 
-@app.command("query", short_help="Read items by key condition, every page.")
-@with_connection
+@app.command("query", cls=TargetCommand, short_help="Read items by key condition, every page.")
 def query(
-    connection: Connection,
+    ctx: typer.Context,
     table_option: TableOption = None,
     pk: Pk = None,
     sk: Sk = None,
@@ -183,6 +173,7 @@ def query(
     from ddbtool.items.keyquery import Selection
     from ddbtool.items.keyquery import query as start
 
+    connection = connect(ctx)
     condition = key_condition(pk, sk, sk_begins_with, sk_between, sk_gt, sk_gte, sk_lt, sk_lte)
     selection = Selection(
         table_name(table_option),
@@ -199,10 +190,9 @@ def query(
     render.info(f"{count} items from {source}")
 
 
-@app.command("count", short_help="Count items, every page.")
-@with_connection
+@app.command("count", cls=TargetCommand, short_help="Count items, every page.")
 def count(
-    connection: Connection,
+    ctx: typer.Context,
     table_option: TableOption = None,
     pk: Pk = None,
     sk: Sk = None,
@@ -237,6 +227,7 @@ def count(
     from ddbtool.items.keyquery import Selection
     from ddbtool.items.keyquery import count as count_items
 
+    connection = connect(ctx)
     condition = key_condition(pk, sk, sk_begins_with, sk_between, sk_gt, sk_gte, sk_lt, sk_lte)
     selection = Selection(
         table_name(table_option), condition, index=index, where=where or [], consistent=consistent
@@ -244,10 +235,9 @@ def count(
     typer.echo(count_items(connection.dynamodb(), selection, segments=segments))
 
 
-@app.command("sql", short_help="Run a PartiQL statement.")
-@with_connection
+@app.command("sql", cls=TargetCommand, short_help="Run a PartiQL statement.")
 def sql(
-    connection: Connection,
+    ctx: typer.Context,
     statement: Annotated[
         str, typer.Argument(metavar="STATEMENT", help="One PartiQL statement; ? for each --param.")
     ],
@@ -282,6 +272,7 @@ def sql(
     from ddbtool.items.partiql import execute, statement_kind
     from ddbtool.items.scan import Scan
 
+    connection = connect(ctx)
     kind = statement_kind(statement)
     parameters = [yaml_value(text, f"--param {n + 1}") for n, text in enumerate(param or [])]
     if kind == "delete":

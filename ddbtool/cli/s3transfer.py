@@ -9,14 +9,8 @@ import typer
 
 from ddbtool import render
 from ddbtool.aws import Connection
-from ddbtool.cli.app import (
-    TableOption,
-    TableOrJson,
-    TableOrJsonOutput,
-    announce,
-    app,
-    with_connection,
-)
+from ddbtool.cli.app import announce, app
+from ddbtool.cli.options import TableOption, TableOrJson, TableOrJsonOutput, TargetCommand, connect
 from ddbtool.errors import UsageError
 from ddbtool.project import definitions, table_name
 
@@ -120,10 +114,9 @@ ArnArguments = Annotated[
 ]
 
 
-@app.command("export-status", short_help="Recent S3 exports of a table.")
-@with_connection
+@app.command("export-status", cls=TargetCommand, short_help="Recent S3 exports of a table.")
 def export_status(
-    connection: Connection,
+    ctx: typer.Context,
     arns: ArnArguments = None,
     table: TableOption = None,
     output: TableOrJsonOutput = TableOrJson.table,
@@ -139,6 +132,7 @@ def export_status(
     from ddbtool.items import s3transfer
     from ddbtool.tables.admin import require_table
 
+    connection = connect(ctx)
     client = connection.dynamodb()
     if arns:
         found = [s3transfer.describe_export(client, arn) for arn in arns]
@@ -148,10 +142,9 @@ def export_status(
     _print_status(found, _EXPORT_FIELDS, output)
 
 
-@app.command("import-status", short_help="Recent S3 imports.")
-@with_connection
+@app.command("import-status", cls=TargetCommand, short_help="Recent S3 imports.")
 def import_status(
-    connection: Connection,
+    ctx: typer.Context,
     arns: ArnArguments = None,
     output: TableOrJsonOutput = TableOrJson.table,
 ) -> None:
@@ -165,6 +158,7 @@ def import_status(
     """
     from ddbtool.items import s3transfer
 
+    connection = connect(ctx)
     client = connection.dynamodb()
     if arns:
         found = [s3transfer.describe_import(client, arn) for arn in arns]

@@ -8,18 +8,16 @@ from typing import Annotated
 import typer
 
 from ddbtool import render
-from ddbtool.aws import Connection
-from ddbtool.cli.app import (
+from ddbtool.cli.app import announce, app, confirm
+from ddbtool.cli.options import (
     DryRun,
     TableArgument,
     TableOption,
     TableOrJson,
     TableOrJsonOutput,
+    TargetCommand,
     Yes,
-    announce,
-    app,
-    confirm,
-    with_connection,
+    connect,
 )
 from ddbtool.errors import UsageError
 from ddbtool.project import SCHEMAS, definitions, table_name
@@ -34,10 +32,9 @@ Definitions = Annotated[
 ]
 
 
-@app.command("schema-load", short_help="Create tables from YAML definitions.")
-@with_connection
+@app.command("schema-load", cls=TargetCommand, short_help="Create tables from YAML definitions.")
 def schema_load(
-    connection: Connection,
+    ctx: typer.Context,
     files: Definitions = None,
     dry_run: DryRun = False,
     output: TableOrJsonOutput = TableOrJson.table,
@@ -57,6 +54,7 @@ def schema_load(
     """
     from ddbtool.tables.admin import load_table
 
+    connection = connect(ctx)
     specs = definitions(files)
     if dry_run:
         # One document per table, each as `aws dynamodb create-table --cli-input-json` takes it.
@@ -82,10 +80,9 @@ def schema_load(
         raise typer.Exit(1)
 
 
-@app.command("delete-table")
-@with_connection
+@app.command("delete-table", cls=TargetCommand)
 def delete_table(
-    connection: Connection,
+    ctx: typer.Context,
     tables: Annotated[
         list[str] | None,
         typer.Argument(
@@ -109,6 +106,7 @@ def delete_table(
     from ddbtool.tables.admin import delete_table as delete
     from ddbtool.yamlfile import yaml_files
 
+    connection = connect(ctx)
     if not tables and not yaml_files(SCHEMAS):
         raise UsageError(
             f"no table named and no table definitions in ./{SCHEMAS}: "
@@ -125,9 +123,8 @@ def delete_table(
             render.info(f"{name} does not exist; nothing to delete")
 
 
-@app.command("list-tables")
-@with_connection
-def list_tables(connection: Connection, output: TableOrJsonOutput = TableOrJson.table) -> None:
+@app.command("list-tables", cls=TargetCommand)
+def list_tables(ctx: typer.Context, output: TableOrJsonOutput = TableOrJson.table) -> None:
     """List every table at the target, every page.
 
     Examples:
@@ -138,6 +135,7 @@ def list_tables(connection: Connection, output: TableOrJsonOutput = TableOrJson.
     """
     from ddbtool.tables.admin import list_tables as names
 
+    connection = connect(ctx)
     found = names(connection.dynamodb())
     if output is TableOrJson.json:
         render.print_json(found)
@@ -149,10 +147,9 @@ def list_tables(connection: Connection, output: TableOrJsonOutput = TableOrJson.
             render.info(note)
 
 
-@app.command("describe-table", short_help="Show a table's keys, indexes and settings.")
-@with_connection
+@app.command("describe-table", cls=TargetCommand, short_help="Show a table's keys, indexes and settings.")
 def describe_table(
-    connection: Connection,
+    ctx: typer.Context,
     table: TableArgument = None,
     table_option: TableOption = None,
     output: TableOrJsonOutput = TableOrJson.table,
@@ -169,6 +166,7 @@ def describe_table(
     """
     from ddbtool.tables.admin import summary
 
+    connection = connect(ctx)
     found = summary(connection.dynamodb(), table_name(table_option, table))
     if output is TableOrJson.json:
         render.print_json(found)

@@ -11,15 +11,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ddbtool import render
-from ddbtool.aws import Connection
-from ddbtool.cli.app import (
-    MaxWcu,
-    TableOption,
-    WriteConcurrency,
-    announce,
-    app,
-    with_connection,
-)
+from ddbtool.cli.app import announce, app
+from ddbtool.cli.options import MaxWcu, TableOption, TargetCommand, WriteConcurrency, connect
 from ddbtool.errors import UsageError
 from ddbtool.project import table_name
 
@@ -47,10 +40,9 @@ NoWait = Annotated[bool, typer.Option("--no-wait", help="Start it and return; se
 Resume = Annotated[bool, typer.Option("--resume", help="Go on from the checkpoint an interrupted run left.")]
 
 
-@app.command("export", short_help="Every item to a dump file (or to S3 with --s3).")
-@with_connection
+@app.command("export", cls=TargetCommand, short_help="Every item to a dump file (or to S3 with --s3).")
 def export(
-    connection: Connection,
+    ctx: typer.Context,
     table: TableOption = None,
     output: Annotated[
         Path | None,
@@ -129,6 +121,7 @@ def export(
       ddbtool export --format plain | jq -c 'select(.pk | startswith("CUSTOMER#"))'
       ddbtool export --s3 s3://my-backups/orders --prod
     """
+    connection = connect(ctx)
     name = table_name(table)
     if s3:
         if (
@@ -177,10 +170,13 @@ def export(
     )
 
 
-@app.command("import", short_help="Write dump files into a table (or ImportTable from S3 with --s3).")
-@with_connection
+@app.command(
+    "import",
+    cls=TargetCommand,
+    short_help="Write dump files into a table (or ImportTable from S3 with --s3).",
+)
 def import_(
-    connection: Connection,
+    ctx: typer.Context,
     files: Annotated[
         list[Path] | None,
         typer.Argument(
@@ -218,6 +214,7 @@ def import_(
       ddbtool import export/AWSDynamoDB/*/data/*.json.gz
       ddbtool import --s3 s3://my-backups/orders schemas/orders.yaml --prod
     """
+    connection = connect(ctx)
     if s3:
         if resume or table:
             raise UsageError("--s3 creates the table of a definition: leave out --resume and --table")

@@ -9,16 +9,17 @@ import typer
 
 from ddbtool import render
 from ddbtool.apps.cruddur.model import parse_timestamp
-from ddbtool.aws import Connection, check_endpoint_url
-from ddbtool.cli.app import (
+from ddbtool.aws import check_endpoint_url
+from ddbtool.cli.app import announce
+from ddbtool.cli.options import (
     DryRun,
     Listing,
     ListingOutput,
     TableOption,
     TableOrJson,
     TableOrJsonOutput,
-    announce,
-    with_connection,
+    TargetCommand,
+    connect,
 )
 from ddbtool.errors import UsageError
 from ddbtool.project import table_name
@@ -63,10 +64,11 @@ def _rows(rows: list[dict[str, Any]], output: Listing) -> bool:
     return output is not Listing.table
 
 
-@commands.command("list-conversations", short_help="One user's conversations, newest first.")
-@with_connection
+@commands.command(
+    "list-conversations", cls=TargetCommand, short_help="One user's conversations, newest first."
+)
 def list_conversations(
-    connection: Connection,
+    ctx: typer.Context,
     user: Annotated[str, typer.Argument(help="The user's handle (e.g. andrewbrown) or uuid.")],
     limit: Annotated[
         int | None,
@@ -91,6 +93,7 @@ def list_conversations(
     """
     from ddbtool.apps.cruddur import conversations
 
+    connection = connect(ctx)
     period = conversations.time_range(since, until)
     name = table_name(table)
     client = connection.dynamodb()
@@ -114,10 +117,9 @@ def list_conversations(
         render.info(f"{user} has no conversations{period.describe()}")
 
 
-@commands.command("get-conversation", short_help="A conversation's newest messages.")
-@with_connection
+@commands.command("get-conversation", cls=TargetCommand, short_help="A conversation's newest messages.")
 def get_conversation(
-    connection: Connection,
+    ctx: typer.Context,
     message_group_uuid: Annotated[
         str, typer.Argument(metavar="MESSAGE_GROUP_UUID", help="The conversation's uuid.")
     ],
@@ -149,6 +151,7 @@ def get_conversation(
     """
     from ddbtool.apps.cruddur import conversations
 
+    connection = connect(ctx)
     if read_all and limit is not None:
         raise UsageError("--all and --limit exclude each other: choose one")
     conversations.require_uuid(message_group_uuid, "MESSAGE_GROUP_UUID")
@@ -174,10 +177,9 @@ def get_conversation(
     )
 
 
-@commands.command("update-cognito-ids", short_help="Copy Cognito subs onto user items.")
-@with_connection
+@commands.command("update-cognito-ids", cls=TargetCommand, short_help="Copy Cognito subs onto user items.")
 def update_cognito_ids(
-    connection: Connection,
+    ctx: typer.Context,
     user_pool_id: Annotated[
         str | None,
         typer.Option(
@@ -220,6 +222,7 @@ def update_cognito_ids(
     """
     from ddbtool.apps.cruddur import cognito
 
+    connection = connect(ctx)
     if not user_pool_id:
         raise UsageError("no user pool given: pass --user-pool-id or set AWS_COGNITO_USER_POOL_ID")
     if cognito_endpoint_url:

@@ -7,14 +7,8 @@ from typing import Annotated, Any
 import typer
 
 from ddbtool import render
-from ddbtool.aws import Connection
-from ddbtool.cli.app import (
-    TableOption,
-    TableOrJson,
-    TableOrJsonOutput,
-    announce,
-    with_connection,
-)
+from ddbtool.cli.app import announce
+from ddbtool.cli.options import TableOption, TableOrJson, TableOrJsonOutput, TargetCommand, connect
 from ddbtool.errors import UsageError
 from ddbtool.project import table_name
 
@@ -29,10 +23,9 @@ _GROUPS_SAID = {
 }
 
 
-@commands.command("send-message")
-@with_connection
+@commands.command("send-message", cls=TargetCommand)
 def send_message(
-    connection: Connection,
+    ctx: typer.Context,
     text: Annotated[str, typer.Argument(metavar="TEXT", help="The message.", show_default=False)],
     sender: Annotated[str, typer.Option("--from", help="Handle of the sender.", show_default=False)],
     to: Annotated[
@@ -60,6 +53,7 @@ def send_message(
     from ddbtool.apps.cruddur.sending import check_text
     from ddbtool.apps.cruddur.sending import send_message as send
 
+    connection = connect(ctx)
     if (to is None) == (group is None):
         raise UsageError(
             "name the recipient with --to HANDLE or the conversation with --group UUID (one of them)"
@@ -95,10 +89,9 @@ def send_message(
     render.info(_GROUPS_SAID[sent.groups])
 
 
-@commands.command("stream-sync", short_help="Move group items to their newest message.")
-@with_connection
+@commands.command("stream-sync", cls=TargetCommand, short_help="Move group items to their newest message.")
 def stream_sync(
-    connection: Connection,
+    ctx: typer.Context,
     follow: Annotated[
         bool,
         typer.Option(
@@ -123,6 +116,7 @@ def stream_sync(
     """
     from ddbtool.apps.cruddur.inbox import GroupMove, sync_from_stream
 
+    connection = connect(ctx)
     name = table_name(table)
 
     def said(move: GroupMove) -> None:
