@@ -31,6 +31,21 @@ def definitions(files: list[Path] | None = None) -> list[TableSpec]:
     return load_definitions(files_or_folder(files, SCHEMAS, "table definitions"))
 
 
+def defined_table_names() -> list[str]:
+    """The tables defined in ./schemas, for shell completion: a file that does not load is left out."""
+    from ddbtool import yamlfile
+    from ddbtool.errors import DdbtoolError
+    from ddbtool.tables.definition import parse_definition
+
+    names = []
+    for path in yamlfile.yaml_files(SCHEMAS):
+        try:
+            names.append(parse_definition(yamlfile.load(path), str(path)).name)
+        except DdbtoolError:
+            continue  # completion offers what it can; schema-load reports the problem
+    return sorted(set(names))
+
+
 def table_name(option: str | None, argument: str | None = None) -> str:
     """The table a command reads, the one rule for every command.
 

@@ -124,7 +124,6 @@ app = typer.Typer(
     "Commands talk to http://localhost:8000 unless given --endpoint-url or --prod.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
     # Plain click help: it renders in a third of the time of rich's, keeps `[...]` as
     # written, and reads the same on a terminal and in a pipe.
     rich_markup_mode=None,

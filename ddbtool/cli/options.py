@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer.core import TyperCommand
 
+from ddbtool.cli.completion import complete_table
 from ddbtool.project import TABLE_VARIABLE
 
 if TYPE_CHECKING:
@@ -137,11 +138,15 @@ _TABLE_HELP = f"Table name (default: {TABLE_VARIABLE}, else the one table define
 
 TableOption = Annotated[
     str | None,
-    typer.Option("--table", "-t", metavar="TABLE", help=_TABLE_HELP, show_default=False),
+    typer.Option(
+        "--table", "-t", metavar="TABLE", help=_TABLE_HELP, show_default=False, autocompletion=complete_table
+    ),
 ]
 TableArgument = Annotated[
     str | None,
-    typer.Argument(metavar="TABLE", help="Table name, as --table.", show_default=False),
+    typer.Argument(
+        metavar="TABLE", help="Table name, as --table.", show_default=False, autocompletion=complete_table
+    ),
 ]
 
 

@@ -9,6 +9,7 @@ import typer
 
 from ddbtool import render
 from ddbtool.cli.app import announce, app, confirm
+from ddbtool.cli.completion import complete_table
 from ddbtool.cli.options import (
     DryRun,
     TableArgument,
@@ -86,7 +87,10 @@ def delete_table(
     tables: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="TABLE", help="Tables to delete (default: those of ./schemas).", show_default=False
+            metavar="TABLE",
+            help="Tables to delete (default: those of ./schemas).",
+            show_default=False,
+            autocompletion=complete_table,
         ),
     ] = None,
     if_exists: Annotated[bool, typer.Option("--if-exists", help="A missing table is not an error.")] = False,

@@ -133,7 +133,8 @@ def test_errors_any_command_can_print_name_options_every_command_has() -> None:
 
 
 def test_every_option_named_anywhere_exists() -> None:
-    known = set().union(*(options_of(command) for _, command, _ in commands()))
+    root = typer.main.get_command(app)
+    known = set().union(options_of(root), *(options_of(command) for _, command, _ in commands()))
     for path in PACKAGE.rglob("*.py"):
         unknown = named_options(ast.parse(path.read_text())) - known
         assert not unknown, (path.relative_to(PACKAGE), unknown)
