@@ -143,6 +143,8 @@ def load_text(text: str, source: str) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = int(mark.line) + 1 if mark else None
         message = " ".join(part for part in (exc.context, exc.problem) if part)
+        if "maximum nesting depth" in message:  # libyaml's own limit (PyYAML 6.0.4), far above ours
+            message = f"nested more than {MAX_DEPTH} levels deep"
         raise InputFileError([Problem(source, line, "", f"YAML error: {message}")]) from None
     except yaml.YAMLError as exc:
         raise InputFileError([Problem(source, None, "", f"YAML error: {exc}")]) from None
