@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
     from ddbtool.items.seedfile import KeyLookup
+    from ddbtool.tables.patterns import AccessPattern
     from ddbtool.tables.spec import TableSpec
 
 SCHEMAS = Path("schemas")
@@ -44,6 +45,37 @@ def defined_table_names() -> list[str]:
         except DdbtoolError:
             continue  # completion offers what it can; schema-load reports the problem
     return sorted(set(names))
+
+
+def designs(option: str | None) -> list[TableSpec]:
+    """The definitions in ./schemas, only the table named by --table or DDBTOOL_TABLE if any."""
+    specs = definitions()
+    named = option or os.environ.get(TABLE_VARIABLE)
+    if not named:
+        return specs
+    chosen = [spec for spec in specs if spec.name == named]
+    if not chosen:
+        where = ", ".join(spec.source for spec in specs)
+        raise UsageError(f"table {named!r} is not defined in {where}: name a table defined there")
+    return chosen
+
+
+def access_pattern(name: str, option: str | None) -> AccessPattern:
+    """The access pattern called `name` in ./schemas (of the table named, if one is)."""
+    import difflib
+
+    specs = designs(option)
+    known = {pattern.name: pattern for spec in specs for pattern in spec.patterns}
+    if name in known:
+        return known[name]
+    if not known:
+        where = ", ".join(spec.source for spec in specs)
+        raise UsageError(
+            f"no access patterns are declared in {where}: add `access_patterns:` (see the README)"
+        )
+    near = difflib.get_close_matches(name, known, n=1)
+    hint = f"did you mean {near[0]!r}? " if near else ""
+    raise UsageError(f"no access pattern {name!r}; {hint}`ddbtool patterns` lists them")
 
 
 def table_name(option: str | None, argument: str | None = None) -> str:

@@ -20,7 +20,10 @@ from ddbtool.cli.options import target_params
 from ddbtool.errors import DdbtoolError, UsageError, from_botocore
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from ddbtool.aws import Connection
+    from ddbtool.tables.spec import TableSpec
 
 
 # click's UsageError (unknown option or command, missing argument, bad value), from
@@ -185,3 +188,10 @@ def confirm(connection: Connection, question: str, *, yes: bool) -> None:
         raise UsageError(
             f"refusing to go on without a terminal against {where}: {question} Pass --yes to confirm."
         )
+
+
+def show_warnings(specs: Iterable[TableSpec]) -> None:
+    """What lint only warns about in table definitions, a line each on stderr."""
+    for spec in specs:
+        for warning in spec.warnings:
+            render.warn(str(warning))

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ddbtool import render
-from ddbtool.cli.app import announce, app, confirm
+from ddbtool.cli.app import announce, app, confirm, show_warnings
 from ddbtool.cli.completion import complete_table
 from ddbtool.cli.options import (
     DryRun,
@@ -57,6 +57,7 @@ def schema_load(
 
     connection = connect(ctx)
     specs = definitions(files)
+    show_warnings(specs)
     if dry_run:
         # One document per table, each as `aws dynamodb create-table --cli-input-json` takes it.
         render.print_jsonl(spec.create_request() for spec in specs)

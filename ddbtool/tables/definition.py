@@ -16,6 +16,8 @@ from typing import Any
 from ddbtool import yamlfile
 from ddbtool.errors import InputFileError, Problem
 from ddbtool.limits import key_name_problem
+from ddbtool.tables.design import Design, parse_design
+from ddbtool.tables.patterndefs import repeated_patterns
 from ddbtool.tables.spec import Capacity, IndexSpec, KeySchema, TableSpec
 from ddbtool.yamlfile import Checker, YamlList, YamlMap, join, line_of
 
@@ -40,6 +42,8 @@ _TABLE_FIELDS = (
     "ttl",
     "deletion_protection",
     "tags",
+    "entities",
+    "access_patterns",
 )
 _INDEX_FIELDS = ("name", "key", "projection", "include", "capacity")
 _KEY_FIELDS = ("partition", "sort")
@@ -64,6 +68,7 @@ def load_definitions(paths: Sequence[Path]) -> list[TableSpec]:
                 )
             )
         seen.setdefault(spec.name, spec.source)
+    problems += repeated_patterns(specs)
     if problems:
         raise InputFileError(problems)
     return specs
@@ -94,6 +99,7 @@ def parse_definition(document: Any, source: str) -> TableSpec:
     if not isinstance(protection, bool):
         check.add(line_of(doc, "deletion_protection"), "deletion_protection", "expected true or false")
     tags = _tags(check, doc)
+    design = parse_design(check, doc, name or "", attributes, key, [*gsis, *lsis]) if key else Design()
 
     check.raise_if_any()
     assert name is not None and key is not None
@@ -110,6 +116,9 @@ def parse_definition(document: Any, source: str) -> TableSpec:
         ttl=ttl,
         deletion_protection=protection is True,
         tags=tags,
+        entities=design.entities,
+        patterns=design.patterns,
+        warnings=design.warnings,
     )
 
 

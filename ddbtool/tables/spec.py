@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ddbtool.errors import Problem
+    from ddbtool.tables.design import Entity
+    from ddbtool.tables.patterns import AccessPattern
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,10 @@ class TableSpec:
     ttl: str | None = None
     deletion_protection: bool = False
     tags: tuple[tuple[str, str], ...] = ()
+    # The design the definition declares (design.py), and what lint only warns about.
+    entities: tuple[Entity, ...] = field(default=(), compare=False)
+    patterns: tuple[AccessPattern, ...] = field(default=(), compare=False)
+    warnings: tuple[Problem, ...] = field(default=(), compare=False)
 
     def create_request(self) -> dict[str, Any]:
         """The CreateTable request for this table, as boto3 takes it."""
