@@ -9,8 +9,8 @@ An app is a package that names an `App` under the entry point group
   `connect(ctx)` (ddbtool.cli.options), so it takes the target options;
 - seed sections: lists a seed file may hold besides `items`, which the app
   reads into seed items (`read_seeds`) and writes its own way (`write_seeds`);
-- a view: the kind and the who/uuid/details columns of scan's table view for
-  the items it recognises.
+- a view: how tables (scan, query, sql) show the items it recognises, as the
+  columns to show after the item's key; other items show every attribute.
 
 The toolkit never imports an app by name; it asks `installed()`. This module
 imports nothing heavy, so that an app's package (and its Lambda) stays light.
@@ -36,8 +36,8 @@ if TYPE_CHECKING:
 
 ENTRY_POINT_GROUP = "ddbtool.apps"
 
-# The kind and the who, uuid and details columns of one item in scan's table view.
-ViewRow = tuple[str, list[Any]]
+# The columns a table shows for one item after its key, named by the app: {"kind": "note", ...}.
+ItemView = Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class App:
     # `write_seeds` writes the others and returns lines worth telling the user.
     seed_batch_kinds: tuple[str, ...] = ()
     write_seeds: Callable[[SeedWrite], list[str]] | None = None
-    view: Callable[[Mapping[str, Any]], ViewRow | None] | None = None
+    view: Callable[[Mapping[str, Any]], ItemView | None] | None = None
 
 
 @cache
@@ -63,6 +63,17 @@ def installed() -> tuple[App, ...]:
     """Every app installed, in the order of their names. Read once per process."""
     apps = [_load(value) for value in _entry_points(ENTRY_POINT_GROUP)]
     return tuple(sorted((app for app in apps if isinstance(app, App)), key=lambda app: app.name))
+
+
+def shown(item: Mapping[str, Any], key: Sequence[str]) -> dict[str, Any]:
+    """An item as a table shows it: its key, then the first installed app's view of it,
+    else every other attribute by name, each value as it is."""
+    row = {name: item.get(name) for name in key}
+    for app in installed():
+        view = app.view(item) if app.view is not None else None
+        if view is not None:
+            return {**row, **view}
+    return {**row, **dict(sorted(item.items()))}
 
 
 def _entry_points(group: str) -> list[str]:

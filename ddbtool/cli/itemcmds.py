@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -41,20 +42,9 @@ def table_keys(client: DynamoDBClient, table: str) -> TableKeys:
     return TableKeys.from_description(require_table(client, table))
 
 
-def print_item(item: dict[str, Any], output: Dump, jmespath: str | None = None) -> None:
-    """One item: a field/value table, a JSON object, a JSON line, or CSV with a header."""
-    if jmespath is not None:
-        from ddbtool.cli.items import print_json_query
-
-        print_json_query(item, output, jmespath)
-    elif output is Dump.json:
-        render.print_json(item)
-    elif output is Dump.jsonl:
-        render.print_jsonl([item])
-    elif output is Dump.csv:
-        render.print_csv([item], list(item))
-    else:
-        render.print_pairs(sorted(item.items()))
+def print_item(item: dict[str, Any], key: Sequence[str], output: Dump, jmespath: str | None = None) -> None:
+    """One item: a field/value table (its key first), a JSON object, a JSON line, or CSV with a header."""
+    render.emit(dict(sorted(item.items())), output, leading=key, query=jmespath)
 
 
 @app.command("get", cls=TargetCommand, short_help="Read one item by its primary key.")
@@ -82,9 +72,10 @@ def get(
     connection = connect(ctx)
     table = table_name(table_option)
     client = connection.dynamodb()
-    typed = table_keys(client, table).parse_key(key)
+    keys = table_keys(client, table)
+    typed = keys.parse_key(key)
     item = get_item(client, table, typed, consistent=consistent, attributes=split_attributes(attributes))
-    print_item(item, output, jmespath)
+    print_item(item, keys.key.names, output, jmespath)
 
 
 @app.command("put", cls=TargetCommand, short_help="Write items from JSON or YAML.")
@@ -229,7 +220,7 @@ def update(
     )
     change.check(keys.key)
     announce(connection, f"updating one item in {table}")
-    print_item(update_item(client, table, typed, change, upsert=upsert), output)
+    print_item(update_item(client, table, typed, change, upsert=upsert), keys.key.names, output)
 
 
 @app.command("delete", cls=TargetCommand, short_help="Delete one item by its primary key.")
@@ -258,7 +249,8 @@ def delete(
     connection = connect(ctx)
     table = table_name(table_option)
     client = connection.dynamodb()
-    typed = table_keys(client, table).parse_key(key)
+    keys = table_keys(client, table)
+    typed = keys.parse_key(key)
     confirm(connection, f"Delete the item {show_key(typed)} from {table}?", yes=yes)
     announce(connection, f"deleting one item from {table}")
     old = delete_item(client, table, typed)
@@ -269,5 +261,5 @@ def delete(
             )
         render.info(f"no item {show_key(typed)} in {table}; nothing to delete")
         return
-    print_item(old, output)
+    print_item(old, keys.key.names, output)
     render.success(f"deleted {show_key(typed)} from {table}")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -15,6 +14,7 @@ from ddbtool.cli.options import (
     DryRun,
     Dump,
     DumpOutput,
+    JmesPath,
     MaxWcu,
     TableArgument,
     TableOption,
@@ -29,10 +29,6 @@ from ddbtool.project import seed_files, seed_keys, table_name
 
 if TYPE_CHECKING:
     from ddbtool.items.scan import Scan
-
-# Rows per rich table in the streamed table view.
-_TABLE_CHUNK = 100
-
 
 @app.command("seed", cls=TargetCommand, short_help="Write YAML seed data, batched and idempotent.")
 def seed(
@@ -83,19 +79,19 @@ def seed(
     counts = plan.counts()
     total = len(plan.items)
     rate = round(total / seconds) if seconds else None
-    if output is TableOrJson.json:
-        render.print_json(
-            {
-                "tables": tables,
-                "dry_run": dry_run,
-                "items": counts,
-                "total": total,
-                "seconds": None if seconds is None else round(seconds, 3),
-                "items_per_second": rate,
-            }
-        )
-    else:
-        render.print_table(["kind", "items"], [*counts.items(), ("total", total)])
+    summary = {
+        "tables": tables,
+        "dry_run": dry_run,
+        "items": counts,
+        "total": total,
+        "seconds": None if seconds is None else round(seconds, 3),
+        "items_per_second": rate,
+    }
+    render.emit(
+        summary,
+        output,
+        table=lambda _: render.print_table(["kind", "items"], [*counts.items(), ("total", total)]),
+    )
     if seconds is None:
         render.info(f"dry run: {total} items in {len(paths)} files are valid; nothing was written")
     else:
@@ -128,6 +124,7 @@ def scan(
         ),
     ] = None,
     output: DumpOutput = Dump.table,
+    jmespath: JmesPath = None,
 ) -> None:
     """Read every item of a table, page by page, and stream it out.
 
@@ -143,6 +140,7 @@ def scan(
       ddbtool scan orders --output jsonl | jq -c 'select(.pk | startswith("ORDER#"))'
       ddbtool scan --index by-date --limit 10
       ddbtool scan --segments 4 --output csv > items.csv
+      ddbtool scan orders -o json --query "[?total > \\`100\\`].sk"
     """
     from ddbtool.items.scan import scan as start
 
@@ -156,7 +154,7 @@ def scan(
         limit=limit,
         page_size=page_size,
     )
-    count = print_items(found, output, "scan")
+    count = print_items(found, output, "scan", jmespath)
     source = f"{found.table} index {index}" if index else found.table
     render.info(f"{count} items from {source}")
 
@@ -164,11 +162,11 @@ def scan(
 def print_items(found: Scan, output: Dump, operation: str, jmespath: str | None = None) -> int:
     """Stream the items of a scan or query in the chosen format; return how many.
 
-    A failure after some items were printed says the output is incomplete.
-    `jmespath` (the AWS CLI's --query) filters the JSON document before printing.
+    A failure after some items were printed says the output is incomplete. The
+    table view shows each item as an installed app sees it, else plainly.
     """
-    if jmespath is not None:
-        return print_json_query(list(found.items), output, jmespath)
+    from ddbtool.apps import shown
+
     read = [0]
 
     def counted() -> Iterator[dict[str, Any]]:
@@ -176,60 +174,22 @@ def print_items(found: Scan, output: Dump, operation: str, jmespath: str | None 
             read[0] += 1
             yield item
 
-    items = counted()
     incomplete = (
         f"the output is incomplete: the {operation} stopped after {{}} items; "
         f"run it again for all of {found.table}"
     )
     try:
-        if output is Dump.json:
-            return render.print_json_stream(items)
-        if output is Dump.jsonl:
-            return render.print_jsonl(items)
-        if output is Dump.csv:
-            return render.print_csv(items, found.key)
-        return _print_tables(items, found.key)
+        return render.emit(
+            counted(),
+            output,
+            leading=found.key,
+            table=lambda items: render.item_table((shown(item, found.key) for item in items), found.key),
+            query=jmespath,
+        )
     except KeyboardInterrupt:
         raise Interrupted(f"interrupted; {incomplete.format(read[0])}") from None
     except Exception as exc:
         cause = exc if isinstance(exc, DdbtoolError) else from_botocore(exc)
-        if cause is None:
+        if cause is None or isinstance(cause, UsageError):
             raise
         raise IncompleteOutputError(cause, incomplete.format(read[0])) from exc
-
-
-def print_json_query(document: Any, output: Dump, expression: str) -> int:
-    """The AWS CLI's --query: a JMESPath expression applied to the JSON output; returns items read."""
-    import jmespath  # type: ignore[import-untyped]  # ships with botocore, without type hints
-    from jmespath.exceptions import JMESPathError  # type: ignore[import-untyped]
-
-    if output is not Dump.json:
-        raise UsageError("--query works on JSON output: add --output json")
-    try:
-        result = jmespath.search(expression, _jmespath_ready(document))
-    except JMESPathError as exc:
-        raise UsageError(f"--query {expression!r} is not a JMESPath expression: {exc}") from None
-    render.print_json(result)
-    return len(document) if isinstance(document, list) else 1
-
-
-def _jmespath_ready(value: Any) -> Any:
-    """Sets as sorted lists, so that JMESPath sees them as arrays, as JSON does."""
-    if isinstance(value, (set, frozenset)):
-        return sorted(value, key=lambda v: (type(v).__name__, v))
-    if isinstance(value, dict):
-        return {k: _jmespath_ready(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_jmespath_ready(v) for v in value]
-    return value
-
-
-def _print_tables(items: Iterator[dict[str, Any]], key: tuple[str, ...]) -> int:
-    from ddbtool.items.scan import view_columns, view_row
-
-    count = 0
-    while chunk := list(islice(items, _TABLE_CHUNK)):
-        count += render.print_table(
-            view_columns(key), [view_row(item, key) for item in chunk], wrap=["details"]
-        )
-    return count

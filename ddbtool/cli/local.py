@@ -10,7 +10,7 @@ import typer
 
 from ddbtool import local, render
 from ddbtool.cli.app import _Group, app
-from ddbtool.cli.options import TableOrJson, TableOrJsonOutput
+from ddbtool.cli.options import JmesPath, TableOrJson, TableOrJsonOutput
 
 local_app = typer.Typer(
     cls=_Group,
@@ -116,6 +116,7 @@ def status(
     port: Port = local.DEFAULT_PORT,
     state_dir: StateDir = None,
     output: TableOrJsonOutput = TableOrJson.table,
+    jmespath: JmesPath = None,
 ) -> None:
     """Say whether the endpoint runs; exit 0 if it does, 1 if not.
 
@@ -123,32 +124,33 @@ def status(
 
     \b
       ddbtool local status || ddbtool local start
+      ddbtool local status -o json --query url
     """
     endpoint = local.status(port, _folder(state_dir))
-    if output is TableOrJson.json:
-        render.print_json(
-            {
-                "url": endpoint.url,
-                "state": endpoint.state,
-                "engine": endpoint.engine,
-                "pid": endpoint.pid,
-                "log": str(endpoint.log),
-            }
-        )
-    elif endpoint.state == "running":
-        render.print_pairs(
-            [
-                ("url", endpoint.url),
-                ("state", "running"),
-                ("engine", endpoint.engine),
-                ("pid", endpoint.pid),
-                ("log", endpoint.log),
-            ]
-        )
+    pairs: list[tuple[str, object]] = [("url", endpoint.url)]
+    if endpoint.state == "running":
+        pairs += [
+            ("state", "running"),
+            ("engine", endpoint.engine),
+            ("pid", endpoint.pid),
+            ("log", endpoint.log),
+        ]
     elif endpoint.state == "foreign":
-        render.print_pairs([("url", endpoint.url), ("state", "answering, not started by ddbtool")])
+        pairs.append(("state", "answering, not started by ddbtool"))
     else:
-        render.print_pairs([("url", endpoint.url), ("state", "stopped")])
+        pairs.append(("state", "stopped"))
+    render.emit(
+        {
+            "url": endpoint.url,
+            "state": endpoint.state,
+            "engine": endpoint.engine,
+            "pid": endpoint.pid,
+            "log": str(endpoint.log),
+        },
+        output,
+        table=lambda _: render.print_pairs(pairs),
+        query=jmespath,
+    )
     if endpoint.state == "stopped":
         raise typer.Exit(1)
 

@@ -178,12 +178,25 @@ ListingOutput = Annotated[Listing, typer.Option("--output", "-o", help=f"{_OUTPU
 DumpOutput = Annotated[
     Dump, typer.Option("--output", "-o", help=f"{_OUTPUT}{_LINES}, csv a header and rows.")
 ]
+
+
+def _jmespath(expression: str | None) -> str | None:
+    """Refuse a bad --query before anything is read (exit 2, one line)."""
+    if expression is not None:
+        from ddbtool.render import check_query
+
+        check_query(expression)
+    return expression
+
+
 JmesPath = Annotated[
     str | None,
     typer.Option(
         "--query",
         metavar="JMESPATH",
-        help="Filter the JSON output, as the AWS CLI's --query.",
+        help="Print what this JMESPath expression picks from the JSON output, as the AWS CLI's "
+        "--query does (needs --output json).",
+        callback=_jmespath,
         show_default=False,
     ),
 ]

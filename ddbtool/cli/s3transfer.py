@@ -10,7 +10,7 @@ import typer
 from ddbtool import render
 from ddbtool.aws import Connection
 from ddbtool.cli.app import announce, app
-from ddbtool.cli.options import TableOption, TableOrJson, TableOrJsonOutput, TargetCommand, connect
+from ddbtool.cli.options import JmesPath, TableOption, TableOrJson, TableOrJsonOutput, TargetCommand, connect
 from ddbtool.errors import UsageError
 from ddbtool.project import definitions, table_name
 
@@ -120,6 +120,7 @@ def export_status(
     arns: ArnArguments = None,
     table: TableOption = None,
     output: TableOrJsonOutput = TableOrJson.table,
+    jmespath: JmesPath = None,
 ) -> None:
     """List the S3 exports of a table (or describe the ARNs given): status, items, where.
 
@@ -127,6 +128,7 @@ def export_status(
 
     \b
       ddbtool export-status --prod
+      ddbtool export-status --prod -o json --query "[?status=='FAILED'].arn"
       ddbtool export-status arn:aws:dynamodb:us-east-1:123456789012:table/t/export/0171 --output json
     """
     from ddbtool.items import s3transfer
@@ -139,7 +141,7 @@ def export_status(
     else:
         table_arn = require_table(client, table_name(table))["TableArn"]
         found = list(s3transfer.list_exports(client, table_arn))
-    _print_status(found, _EXPORT_FIELDS, output)
+    _print_status(found, _EXPORT_FIELDS, output, jmespath)
 
 
 @app.command("import-status", cls=TargetCommand, short_help="Recent S3 imports.")
@@ -147,6 +149,7 @@ def import_status(
     ctx: typer.Context,
     arns: ArnArguments = None,
     output: TableOrJsonOutput = TableOrJson.table,
+    jmespath: JmesPath = None,
 ) -> None:
     """List recent ImportTable runs (or describe the ARNs given): status and item counts.
 
@@ -164,16 +167,22 @@ def import_status(
         found = [s3transfer.describe_import(client, arn) for arn in arns]
     else:
         found = list(s3transfer.list_imports(client))
-    _print_status(found, _IMPORT_FIELDS, output)
+    _print_status(found, _IMPORT_FIELDS, output, jmespath)
 
 
-def _print_status(found: list[dict[str, Any]], fields: tuple[str, ...], output: TableOrJson) -> None:
+def _print_status(
+    found: list[dict[str, Any]], fields: tuple[str, ...], output: TableOrJson, jmespath: str | None
+) -> None:
     from ddbtool.items.s3transfer import summaries
 
     rows = summaries(found, fields)
-    if output is TableOrJson.json:
-        render.print_json(rows)
-        return
     shown = [name for name in fields if any(row[name] is not None for row in rows)] or list(fields[:2])
-    render.print_table(shown, [[row[name] for name in shown] for row in rows], wrap=shown[:1])
+    render.emit(
+        rows,
+        output,
+        table=lambda rows: render.print_table(
+            shown, [[row[n] for n in shown] for row in rows], wrap=shown[:1]
+        ),
+        query=jmespath,
+    )
     render.info(f"{len(rows)} found")

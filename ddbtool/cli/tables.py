@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -12,6 +12,7 @@ from ddbtool.cli.app import announce, app, confirm, show_warnings
 from ddbtool.cli.completion import complete_table
 from ddbtool.cli.options import (
     DryRun,
+    JmesPath,
     TableArgument,
     TableOption,
     TableOrJson,
@@ -60,19 +61,20 @@ def schema_load(
     show_warnings(specs)
     if dry_run:
         # One document per table, each as `aws dynamodb create-table --cli-input-json` takes it.
-        render.print_jsonl(spec.create_request() for spec in specs)
+        render.emit((spec.create_request() for spec in specs), "jsonl")
         return
     announce(connection, "loading table definitions")
     client = connection.dynamodb()
     results = [load_table(client, spec) for spec in specs]
-    if output is TableOrJson.json:
-        render.print_json([vars(r) for r in results])
-    else:
-        render.print_table(
+    render.emit(
+        [vars(r) for r in results],
+        output,
+        table=lambda rows: render.print_table(
             ["table", "status", "differences"],
-            [(r.table, r.status, "\n".join(r.differences)) for r in results],
+            [(r["table"], r["status"], "\n".join(r["differences"])) for r in rows],
             wrap=["differences"],
-        )
+        ),
+    )
     differing = [r.table for r in results if r.status == "differs"]
     if differing:
         render.error(
@@ -129,7 +131,9 @@ def delete_table(
 
 
 @app.command("list-tables", cls=TargetCommand)
-def list_tables(ctx: typer.Context, output: TableOrJsonOutput = TableOrJson.table) -> None:
+def list_tables(
+    ctx: typer.Context, output: TableOrJsonOutput = TableOrJson.table, jmespath: JmesPath = None
+) -> None:
     """List every table at the target, every page.
 
     Examples:
@@ -137,15 +141,18 @@ def list_tables(ctx: typer.Context, output: TableOrJsonOutput = TableOrJson.tabl
     \b
       ddbtool list-tables
       ddbtool list-tables --prod --output json | jq -r '.[]'
+      ddbtool list-tables -o json --query "[?starts_with(@, 'staging-')]"
     """
     from ddbtool.tables.admin import list_tables as names
 
     connection = connect(ctx)
     found = names(connection.dynamodb())
-    if output is TableOrJson.json:
-        render.print_json(found)
-        return
-    render.print_table(["table"], [(name,) for name in found])
+    render.emit(
+        found,
+        output,
+        table=lambda names: render.print_table(["table"], [(n,) for n in names]),
+        query=jmespath,
+    )
     if not found:
         render.info(f"no tables at {connection.describe()}; create them with `ddbtool schema-load`")
         if note := connection.separate_databases_note():
@@ -158,6 +165,7 @@ def describe_table(
     table: TableArgument = None,
     table_option: TableOption = None,
     output: TableOrJsonOutput = TableOrJson.table,
+    jmespath: JmesPath = None,
 ) -> None:
     """Show a table's keys, indexes, billing, stream, TTL, item count and status.
 
@@ -168,14 +176,17 @@ def describe_table(
     \b
       ddbtool describe-table orders
       ddbtool describe-table --output json | jq .indexes
+      ddbtool describe-table orders -o json --query 'indexes[].name'
     """
     from ddbtool.tables.admin import summary
 
     connection = connect(ctx)
     found = summary(connection.dynamodb(), table_name(table_option, table))
-    if output is TableOrJson.json:
-        render.print_json(found)
-        return
+    render.emit(found, output, table=_describe, query=jmespath)
+
+
+def _describe(found: dict[str, Any]) -> None:
+    """describe-table's table view: a field/value table, then the indexes."""
     key = found["key"]
     capacity = found["capacity"]
     render.print_pairs(

@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from ddbtool.apps import installed
 from ddbtool.errors import UsageError
 from ddbtool.tables.admin import require_table
 from ddbtool.values import from_dynamo
@@ -180,30 +179,3 @@ def interleave(sources: Sequence[Callable[[], Iterator[T]]]) -> Iterator[T]:
         stop.set()
         for thread in threads:
             thread.join()
-
-
-# --- presentation helpers (pure: the CLI renders what they return) --------------------
-
-VIEW_EXTRA = ("who", "uuid", "details")
-
-
-def view_columns(key: Sequence[str]) -> list[str]:
-    """Columns of the table view: kind, the key attributes, then who/uuid/details."""
-    return ["kind", *key, *VIEW_EXTRA]
-
-
-def view_row(item: Mapping[str, Any], key: Sequence[str]) -> list[Any]:
-    """One item as a row of the table view, with columns that suit its kind.
-
-    An installed app's view names the kind and fills who/uuid/details for the
-    items it recognises; any other item shows every attribute that is not a key.
-    """
-    for app in installed():
-        shown = app.view(item) if app.view is not None else None
-        if shown is not None:
-            kind, extra = shown
-            break
-    else:
-        rest = {name: value for name, value in item.items() if name not in key}
-        kind, extra = "other", ["", "", rest or ""]
-    return [kind, *(item.get(name) for name in key), *extra]

@@ -47,7 +47,7 @@ def imported_modules(path: Path) -> Iterator[str]:
 
 
 # The seam's own names, which core modules use to ask for the installed apps.
-SEAM = {"ddbtool.apps.installed"}
+SEAM = {"ddbtool.apps.installed", "ddbtool.apps.shown"}
 
 
 def test_core_imports_no_app() -> None:

@@ -22,7 +22,7 @@ from ddbtool.apps.cruddur.model import (
     user_item,
 )
 from ddbtool.errors import NotFoundError, UsageError
-from ddbtool.items.scan import scan, view_columns, view_row
+from ddbtool.items.scan import scan
 from ddbtool.tables.admin import load_table
 from ddbtool.tables.definition import load_definitions
 from ddbtool.values import to_dynamo
@@ -161,42 +161,28 @@ def test_parallel_scan_errors_reach_the_reader(client: Any) -> None:
 def test_values_come_out_as_plain_json(client: Any) -> None:
     put(client, [{"pk": "T#1", "sk": "x", "n": Decimal("1.5"), "i": 3, "s": {"b", "a"}, "bin": b"\x01"}])
     out = io.StringIO()
-    assert render.print_json_stream(scan(client, TABLE).items, out) == 1
+    assert render.emit(scan(client, TABLE).items, "json", stream=out) == 1
     assert json.loads(out.getvalue()) == [
         {"pk": "T#1", "sk": "x", "n": 1.5, "i": 3, "s": ["a", "b"], "bin": "AQ=="}
     ]
 
 
-@pytest.mark.parametrize("writer", [render.print_jsonl, render.print_json_stream])
-def test_output_streams_before_the_next_page_is_read(client: Any, writer: Any) -> None:
+@pytest.mark.parametrize("output", ["jsonl", "json"])
+def test_output_streams_before_the_next_page_is_read(client: Any, output: str) -> None:
     put(client, messages(30))
     out = io.StringIO()
     seen_at_each_call: list[int] = []
     client.meta.events.register(
         "before-call.dynamodb.Scan", lambda **_: seen_at_each_call.append(out.getvalue().count("MSG#"))
     )
-    assert writer(scan(client, TABLE, page_size=10).items, out) == 30
+    assert render.emit(scan(client, TABLE, page_size=10).items, output, stream=out) == 30
     assert seen_at_each_call == [0, 10, 20]
 
 
 def test_empty_table_is_an_empty_json_list(client: Any) -> None:
     out = io.StringIO()
-    assert render.print_json_stream(scan(client, TABLE).items, out) == 0
+    assert render.emit(scan(client, TABLE).items, "json", stream=out) == 0
     assert json.loads(out.getvalue()) == []
-
-
-def test_table_view_shows_each_kind_its_own_way() -> None:
-    at = parse_timestamp("2024-01-01T00:00:00Z")
-    key = ("pk", "sk")
-    assert view_columns(key) == ["kind", "pk", "sk", "who", "uuid", "details"]
-    group = view_row(group_item(ANN, BOB, GROUP, "last words", at), key)
-    assert group[0] == "group" and group[3:] == ["with @bob (Bob B)", GROUP, "last words"]
-    message = view_row(message_item(GROUP, "m-1", ANN, "hello", at), key)
-    assert message[0] == "message" and message[3:] == ["from @ann (Ann A)", "m-1", "hello"]
-    user = view_row(user_item(BOB), key)
-    assert user == ["user", "USER#bob", "USER", "@bob (Bob B)", BOB.uuid, "cognito sub-bob"]
-    other = view_row({"id": Decimal(1), "colour": "red"}, ("id",))
-    assert other == ["other", Decimal(1), "", "", {"colour": "red"}]
 
 
 def test_csv_has_every_attribute_of_every_row_even_the_last() -> None:
@@ -204,7 +190,7 @@ def test_csv_has_every_attribute_of_every_row_even_the_last() -> None:
     rows.append({"pk": "P#last", "sk": "x", "late": {"deep": [Decimal("0.1")]}, "tags": {"b", "a"}})
     rows.append({"note": 'a "quoted", two\r\nline text', "sk": "y", "pk": "P#note"})
     out = io.StringIO()
-    assert render.print_csv(iter(rows), ("pk", "sk"), out) == 1502
+    assert render.emit(iter(rows), "csv", leading=("pk", "sk"), stream=out) == 1502
     assert out.getvalue().startswith("pk,sk,late,n,note,tags\nP#0,x,,0,,\n")
     parsed = list(csv.reader(io.StringIO(out.getvalue())))
     assert len(parsed) == 1503 and all(len(row) == 6 for row in parsed)

@@ -3,7 +3,7 @@
 A temporary folder on PYTHONPATH holds a module and its `*.dist-info` with an
 `entry_points.txt`: the installed `ddbtool`, run as a subprocess, finds the
 app there, lists and runs its command, reads its seed section and shows its
-items in scan's table view.
+items its way in the table view of scan.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def write_seeds(write):
 
 def view(item):
     if str(item.get("pk", "")).startswith("NOTE#"):
-        return "note", ["", item["pk"][5:], item.get("text")]
+        return {"kind": "note", "number": item["pk"][5:], "text": item.get("text")}
     return None
 
 
@@ -116,6 +116,11 @@ def test_an_apps_seed_section_is_read_written_and_viewed(
     viewed = ddbtool("scan", *target, env={**with_notes_app, "COLUMNS": "200"})
     assert viewed.returncode == 0, viewed.stderr
     rows = [line for line in viewed.stdout.splitlines() if "NOTE#1" in line]
-    assert len(rows) == 1 and rows[0].split()[1] == "note" and "first note" in rows[0], viewed.stdout
+    cells = [cell.strip() for cell in rows[0].strip("│").split("│")]
+    assert len(rows) == 1 and cells[:5] == ["NOTE#1", "NOTE", "note", "1", "first note"], viewed.stdout
     plain = ddbtool("scan", *target, env={"COLUMNS": "200"})
-    assert next(line for line in plain.stdout.splitlines() if "NOTE#1" in line).split()[1] == "other"
+    header = next(line for line in plain.stdout.splitlines() if line.startswith("┃"))
+    row = next(line for line in plain.stdout.splitlines() if "NOTE#1" in line)
+    columns = [cell.strip() for cell in header.strip("┃").split("┃")]
+    assert columns == ["pk", "sk", "text"], plain.stdout  # without the app: every attribute, as stored
+    assert [cell.strip() for cell in row.strip("│").split("│")] == ["NOTE#1", "NOTE", "first note"]

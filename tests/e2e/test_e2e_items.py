@@ -14,56 +14,13 @@ from typing import Any
 
 import pytest
 
+from .shop import BIG
+
 pytestmark = pytest.mark.e2e
-
-SHOP = """\
-table: shop
-attributes:
-  pk: S
-  sk: S
-  status: S
-  order_no: N
-key:
-  partition: pk
-  sort: sk
-billing: PAY_PER_REQUEST
-global_indexes:
-  - name: by-status
-    key:
-      partition: status
-      sort: order_no
-    projection: ALL
-"""
-
-BIG = "12345678901234567890123456789012345678"  # 38 digits: more than a float keeps
-ORDERS = """\
-- {pk: "CUSTOMER#c1", sk: "ORDER#1", status: paid, order_no: 1, total: 120.50, count: 2,
-   tags: !!set {red, blue}, receipt: !!binary aGVsbG8=}
-- {pk: "CUSTOMER#c1", sk: "ORDER#2", status: paid, order_no: 2, total: 80, count: 1}
-- {pk: "CUSTOMER#c1", sk: "ORDER#3", status: open, order_no: 3, total: 300, count: 5}
-- {pk: "CUSTOMER#c2", sk: "ORDER#4", status: paid, order_no: 4, total: 999, count: 1}
-"""
 
 
 def parse(text: str) -> Any:
     return json.loads(text, parse_float=Decimal, parse_int=Decimal)
-
-
-@pytest.fixture
-def shop(ddbtool: Any, endpoint: str, tmp_path: Path) -> Any:
-    """Run ddbtool in an app folder whose one table is the shop, loaded and holding four orders."""
-    (tmp_path / "schemas").mkdir()
-    (tmp_path / "schemas" / "shop.yaml").write_text(SHOP)
-    (tmp_path / "orders.yaml").write_text(ORDERS)
-
-    def run(*args: str, **kwargs: Any) -> Any:
-        return ddbtool(*args, "--endpoint-url", endpoint, cwd=tmp_path, **kwargs)
-
-    assert run("schema-load").returncode == 0
-    loaded = run("put", "--file", "orders.yaml")
-    assert loaded.returncode == 0, loaded.stderr
-    assert "put 4 items into shop" in loaded.stderr
-    return run
 
 
 def test_put_get_update_delete_one_item(shop: Any, endpoint: str) -> None:

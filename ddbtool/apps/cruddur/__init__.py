@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ddbtool.apps import App, ViewRow
+from ddbtool.apps import App, ItemView
 
 if TYPE_CHECKING:
     import typer
@@ -38,7 +38,7 @@ def _write_seeds(write: SeedWrite) -> list[str]:
     return write_seeds(write)
 
 
-def _view(item: Mapping[str, Any]) -> ViewRow | None:
+def _view(item: Mapping[str, Any]) -> ItemView | None:
     from ddbtool.apps.cruddur.view import view
 
     return view(item)

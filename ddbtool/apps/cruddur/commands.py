@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Iterable
 from typing import Annotated, Any
 
 import typer
@@ -13,6 +14,7 @@ from ddbtool.aws import check_endpoint_url
 from ddbtool.cli.app import announce
 from ddbtool.cli.options import (
     DryRun,
+    JmesPath,
     Listing,
     ListingOutput,
     TableOption,
@@ -55,15 +57,6 @@ def _when(stored: str) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M %Z")
 
 
-def _rows(rows: list[dict[str, Any]], output: Listing) -> bool:
-    """Print JSON or JSON lines and say so; False when the caller renders a table."""
-    if output is Listing.json:
-        render.print_json(rows)
-    elif output is Listing.jsonl:
-        render.print_jsonl(rows)
-    return output is not Listing.table
-
-
 @commands.command(
     "list-conversations", cls=TargetCommand, short_help="One user's conversations, newest first."
 )
@@ -78,6 +71,7 @@ def list_conversations(
     until: Until = None,
     table: TableOption = None,
     output: ListingOutput = Listing.table,
+    jmespath: JmesPath = None,
 ) -> None:
     """List one user's conversations, newest first (access pattern B).
 
@@ -90,6 +84,7 @@ def list_conversations(
       ddbtool list-conversations andrewbrown
       ddbtool list-conversations andrewbrown --since 2023-01-01T00:00:00Z --limit 5
       ddbtool list-conversations 8f3c1a40-5a55-4c3e-9ea7-3d9f2a3f7c11 -o jsonl
+      ddbtool list-conversations andrewbrown -o json --query '[].user_handle'
     """
     from ddbtool.apps.cruddur import conversations
 
@@ -99,8 +94,12 @@ def list_conversations(
     client = connection.dynamodb()
     user_uuid = conversations.resolve_user_uuid(client, name, user)
     found = list(conversations.list_conversations(client, name, user_uuid, limit=limit, period=period))
-    if _rows(found, output):
-        return
+    render.emit(found, output, table=_conversation_table, query=jmespath)
+    if not found:
+        render.info(f"{user} has no conversations{period.describe()}")
+
+
+def _conversation_table(found: Iterable[dict[str, Any]]) -> None:
     render.print_table(
         ["with", "last message", "when", "conversation"],
         [
@@ -113,8 +112,6 @@ def list_conversations(
             for c in found
         ],
     )
-    if not found:
-        render.info(f"{user} has no conversations{period.describe()}")
 
 
 @commands.command("get-conversation", cls=TargetCommand, short_help="A conversation's newest messages.")
@@ -137,6 +134,7 @@ def get_conversation(
     ] = False,
     table: TableOption = None,
     output: ListingOutput = Listing.table,
+    jmespath: JmesPath = None,
 ) -> None:
     """Show a conversation's newest messages, oldest first (access pattern A).
 
@@ -148,6 +146,7 @@ def get_conversation(
       ddbtool get-conversation 5ae290ed-55d1-47a0-bc6d-fe2bc2700399
       ddbtool get-conversation 5ae290ed-55d1-47a0-bc6d-fe2bc2700399 --all --show-capacity
       ddbtool get-conversation 5ae290ed-55d1-47a0-bc6d-fe2bc2700399 --since 2023-01-01T00:00:00Z -o json
+      ddbtool get-conversation 5ae290ed-55d1-47a0-bc6d-fe2bc2700399 -o json --query '[].message'
     """
     from ddbtool.apps.cruddur import conversations
 
@@ -167,9 +166,10 @@ def get_conversation(
     if show_capacity:
         spent = conversation.capacity
         render.info(f"consumed capacity: {spent.units:g} read units over {spent.pages} page(s)")
-    messages = conversation.messages
-    if _rows(messages, output):
-        return
+    render.emit(conversation.messages, output, table=_message_table, query=jmespath)
+
+
+def _message_table(messages: Iterable[dict[str, Any]]) -> None:
     render.print_table(
         ["from", "when", "message"],
         [(f"@{m['user_handle']}", _when(m["created_at"]), m["message"]) for m in messages],
@@ -237,20 +237,7 @@ def update_cognito_ids(
     if not dry_run:
         announce(connection, f"writing cognito_user_id to {name}")
     links = cognito.link_users(connection.dynamodb(), name, users, dry_run=dry_run)
-    if output is TableOrJson.json:
-        render.print_json([link.as_dict() for link in links])
-    else:
-        render.print_table(
-            ["handle", "sub", "result"],
-            [
-                (
-                    link.handle or f"({link.cognito_username})",
-                    link.sub or "-",
-                    f"{link.result}: {link.reason}" if link.reason else link.result,
-                )
-                for link in links
-            ],
-        )
+    render.emit([link.as_dict() for link in links], output, table=lambda _: _link_table(links))
     skipped = [link for link in links if link.result == "skipped"]
     if skipped:
         render.warn(
@@ -259,3 +246,17 @@ def update_cognito_ids(
         )
     if not links:
         render.info(f"user pool {user_pool_id} has no users")
+
+
+def _link_table(links: list[Any]) -> None:
+    render.print_table(
+        ["handle", "sub", "result"],
+        [
+            (
+                link.handle or f"({link.cognito_username})",
+                link.sub or "-",
+                f"{link.result}: {link.reason}" if link.reason else link.result,
+            )
+            for link in links
+        ],
+    )

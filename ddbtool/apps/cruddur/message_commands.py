@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -11,6 +11,9 @@ from ddbtool.cli.app import announce
 from ddbtool.cli.options import TableOption, TableOrJson, TableOrJsonOutput, TargetCommand, connect
 from ddbtool.errors import UsageError
 from ddbtool.project import table_name
+
+if TYPE_CHECKING:
+    from ddbtool.apps.cruddur.inbox import GroupMove
 
 # The commands of this module; the app registers them on the ddbtool command line.
 commands = typer.Typer()
@@ -65,28 +68,27 @@ def send_message(
     name = table_name(table)
     announce(connection, f"sending a message in {name}")
     sent = send(connection.dynamodb(), name, sender, text, to_handle=to, group_uuid=group)
-    if output is TableOrJson.json:
-        render.print_json(
-            {
-                "message": sent.message,
-                "message_group_uuid": sent.message_group_uuid,
-                "started": sent.started,
-                "groups": sent.groups,
-                "groups_moved": len(sent.moves),
-            }
-        )
-    else:
-        message = sent.message
-        render.print_pairs(
-            [
-                ("conversation", sent.message_group_uuid),
-                ("from", f"{message['user_display_name']} (@{message['user_handle']})"),
-                ("at", message["sk"]),
-                ("message", message["message"]),
-                ("message uuid", message["message_uuid"]),
-            ]
-        )
+    summary = {
+        "message": sent.message,
+        "message_group_uuid": sent.message_group_uuid,
+        "started": sent.started,
+        "groups": sent.groups,
+        "groups_moved": len(sent.moves),
+    }
+    render.emit(summary, output, table=lambda _: _message_pairs(sent.message_group_uuid, sent.message))
     render.info(_GROUPS_SAID[sent.groups])
+
+
+def _message_pairs(conversation: str, message: dict[str, Any]) -> None:
+    render.print_pairs(
+        [
+            ("conversation", conversation),
+            ("from", f"{message['user_display_name']} (@{message['user_handle']})"),
+            ("at", message["sk"]),
+            ("message", message["message"]),
+            ("message uuid", message["message_uuid"]),
+        ]
+    )
 
 
 @commands.command("stream-sync", cls=TargetCommand, short_help="Move group items to their newest message.")
@@ -114,7 +116,7 @@ def stream_sync(
       ddbtool stream-sync --once
       ddbtool stream-sync --follow
     """
-    from ddbtool.apps.cruddur.inbox import GroupMove, sync_from_stream
+    from ddbtool.apps.cruddur.inbox import sync_from_stream
 
     connection = connect(ctx)
     name = table_name(table)
@@ -133,14 +135,14 @@ def stream_sync(
     if result.stopped:
         render.info("stopped")
     records, moves = result.records, result.moves
-    summary: dict[str, Any] = {"records": records, "groups_moved": len(moves)}
-    if output is TableOrJson.json:
-        render.print_json({**summary, "moves": [vars(m) for m in moves]})
-        return
-    if moves and not follow:
-        render.print_table(
-            ["group", "conversation", "now at", "last message"],
-            [(m.owner_pk, m.message_group_uuid, m.to_sk, m.message) for m in moves],
-            wrap=["last message"],
-        )
+    summary = {"records": records, "groups_moved": len(moves), "moves": [vars(m) for m in moves]}
+    render.emit(summary, output, table=lambda _: _move_table(moves) if moves and not follow else None)
     render.success(f"read {records} stream records; moved {len(moves)} group items")
+
+
+def _move_table(moves: list[GroupMove]) -> None:
+    render.print_table(
+        ["group", "conversation", "now at", "last message"],
+        [(m.owner_pk, m.message_group_uuid, m.to_sk, m.message) for m in moves],
+        wrap=["last message"],
+    )
