@@ -9,7 +9,7 @@ import typer
 
 from ddbtool import render
 from ddbtool.cli.app import app, show_warnings
-from ddbtool.cli.options import TableOption, TableOrJson, TableOrJsonOutput
+from ddbtool.cli.options import JmesPath, TableOption, TableOrJson, TableOrJsonOutput
 from ddbtool.project import definitions, designs
 
 
@@ -49,7 +49,11 @@ def lint(
 
 
 @app.command("patterns", short_help="List the access patterns the definitions declare.")
-def patterns(table_option: TableOption = None, output: TableOrJsonOutput = TableOrJson.table) -> None:
+def patterns(
+    table_option: TableOption = None,
+    output: TableOrJsonOutput = TableOrJson.table,
+    jmespath: JmesPath = None,
+) -> None:
     """List each declared access pattern: its name, what DynamoDB is asked, its parameters.
 
     Patterns come from the definitions in ./schemas; `ddbtool query PATTERN
@@ -60,20 +64,23 @@ def patterns(table_option: TableOption = None, output: TableOrJsonOutput = Table
     \b
       ddbtool patterns
       ddbtool patterns --table shop --output json
+      ddbtool patterns -o json --query '[].name'
     """
     specs = designs(table_option)
     show_warnings(specs)
     found = [pattern for spec in specs for pattern in spec.patterns]
-    if output is TableOrJson.json:
-        render.print_json([pattern.summary() for pattern in found])
-        return
-    render.print_table(
-        ["pattern", "table", "operation", "parameters", "description"],
-        [
-            (p.name, p.table, p.operation, " ".join(f"{n}=" for n in p.parameters), p.description)
-            for p in found
-        ],
-        wrap=["description"],
+    render.emit(
+        [pattern.summary() for pattern in found],
+        output,
+        table=lambda _: render.print_table(
+            ["pattern", "table", "operation", "parameters", "description"],
+            [
+                (p.name, p.table, p.operation, " ".join(f"{n}=" for n in p.parameters), p.description)
+                for p in found
+            ],
+            wrap=["description"],
+        ),
+        query=jmespath,
     )
     if not found:
         render.info("no access patterns declared; add `access_patterns:` to a definition (see the README)")

@@ -30,6 +30,7 @@ from ddbtool.project import seed_files, seed_keys, table_name
 if TYPE_CHECKING:
     from ddbtool.items.scan import Scan
 
+
 @app.command("seed", cls=TargetCommand, short_help="Write YAML seed data, batched and idempotent.")
 def seed(
     ctx: typer.Context,
