@@ -26,7 +26,8 @@ from ddbtool import local
 from ddbtool.cli import app
 from ddbtool.errors import DdbtoolError
 
-from .support import MOTO_URL, ROOT, aws_client, free_port, wait_until_answers
+from .postgres import postgres_server, users_db  # noqa: F401 - fixtures, shared with every layer
+from .support import MOTO_URL, ROOT, aws_client, free_port, under_ci, wait_until_answers
 
 
 @pytest.fixture(autouse=True)
@@ -98,10 +99,6 @@ def moto_server() -> Iterator[str]:
         process.wait(timeout=10)
 
 
-def _under_ci() -> bool:
-    return os.environ.get("CI", "").lower() in ("true", "1")
-
-
 @pytest.fixture(scope="session")
 def dynamodb_local_jar_dir() -> Path:
     """The folder holding DynamoDBLocal.jar: DDBTOOL_DYNAMODB_LOCAL_DIR, else ./scripts/test's install.
@@ -115,7 +112,7 @@ def dynamodb_local_jar_dir() -> Path:
         local.dynamodb_local_command(jar_dir, free_port(), in_memory=True)
     except DdbtoolError as exc:
         message = f"DynamoDB Local cannot run ({exc}); ./scripts/install-dynamodb-local installs it"
-        if _under_ci():
+        if under_ci():
             pytest.fail(message)
         pytest.skip(message)
     assert jar_dir is not None

@@ -21,6 +21,10 @@ ANDREW = User("8f3c1a40-5a55-4c3e-9ea7-3d9f2a3f7c11", "andrewbrown", "Andrew Bro
 BAYKO = User("b1f0e4a2-7c61-4d1b-8a0e-5e2a1c9d3f42", "bayko", "Andrew Bayko")
 LONDO = User("c7d2e8b3-1a94-4f6c-9b2d-0e3f5a7c8d61", "londo", "Londo Mollari")
 USERS = (ANDREW, BAYKO, LONDO)
+# The same people as the app's PostgreSQL users table holds them (db/seed.sql, seeds/cruddur.yaml).
+DB_ANDREW = User("cb3ad761-ce99-4a8e-9880-1b908c735e8c", "andrewbrown", "Andrew Brown", "MOCK")
+DB_BAYKO = User("3efa2ae0-c1e3-40bc-82ff-aa606de97e0c", "bayko", "Andrew Bayko", "MOCK")
+DB_LONDO = User("53918a61-aa9f-4bfc-9ed6-3545f3384b54", "londo", "Londo Mollari", "MOCK")
 
 # Andrew and Bayko talk across New Year: 2022-12-31 23:50 .. 2023-01-01 00:14 UTC, one
 # message a minute; Andrew and Londo last spoke on New Year's Eve.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import http.server
+import os
 import socket
 import threading
 import time
@@ -19,6 +20,11 @@ ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "schemas"
 # moto in-process intercepts AWS's own URLs, so CLI tests name one explicitly.
 MOTO_URL = "https://dynamodb.us-east-1.amazonaws.com"
+
+
+def under_ci() -> bool:
+    """CI must run every test: a missing server there is a failure, not a skip."""
+    return os.environ.get("CI", "").lower() in ("true", "1")
 
 
 def free_port() -> int:

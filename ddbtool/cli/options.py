@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import functools
+from collections.abc import Callable, Iterable
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -80,14 +81,25 @@ def _declared(
     """The four target options, declared once for Typer to build."""
 
 
+def declared_params(declaration: Callable[..., None]) -> list[Any]:
+    """The click parameters Typer builds from a function's Annotated options, not exposed.
+
+    A way to declare options once and add them to several commands: their values
+    reach the command through a callback (see `kept_params`), not as arguments.
+    """
+    declaration_app = typer.Typer(add_completion=False)
+    declaration_app.command()(declaration)
+    params = typer.main.get_command(declaration_app).params
+    for param in params:
+        param.expose_value = False  # the command function does not name them
+    return list(params)
+
+
 @functools.cache
 def _target_params() -> tuple[Any, ...]:
     """The click parameters of the four target options, built by Typer from `_declared`."""
-    declaration = typer.Typer(add_completion=False)
-    declaration.command()(_declared)
-    params = typer.main.get_command(declaration).params
+    params = declared_params(_declared)
     for param in params:
-        param.expose_value = False  # the command function does not name them
         param.callback = _keep
     return tuple(params)
 
@@ -102,6 +114,28 @@ def _keep(ctx: Any, param: Any, value: Any) -> Any:  # typer's vendored click.Co
     if value is not None and value is not False:
         ctx.meta.setdefault(_GIVEN, {})[param.name] = value
     return value
+
+
+def kept_params(params: Iterable[Any], meta_key: str) -> list[Any]:
+    """Copies of `params` that keep their values (given or default) in `ctx.meta[meta_key]`.
+
+    `kept(ctx, meta_key)` reads them back, by parameter name.
+    """
+
+    def keep(ctx: Any, param: Any, value: Any) -> Any:
+        ctx.meta.setdefault(meta_key, {})[param.name] = value
+        return value
+
+    copies = [copy.copy(param) for param in params]
+    for param in copies:
+        param.expose_value = False
+        param.callback = keep
+    return copies
+
+
+def kept(ctx: Any, meta_key: str) -> dict[str, Any]:
+    """The values `kept_params` kept under `meta_key`, by parameter name."""
+    return dict(ctx.meta.get(meta_key, {}))
 
 
 class TargetCommand(TyperCommand):

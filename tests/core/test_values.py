@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from ddbtool.apps.cruddur.model import User, user_item
-from ddbtool.apps.cruddur.users import get_user, require_user
+from ddbtool.apps.cruddur.users import DynamoUsers, get_user, require_user
 from ddbtool.errors import NotFoundError, UsageError
 from ddbtool.limits import MAX_ITEM_BYTES, item_problems, require_valid_items, set_member_problem
 from ddbtool.tables.admin import load_table
@@ -201,7 +201,7 @@ def test_user_lookup_by_handle(dynamodb: Any) -> None:
     assert get_user(dynamodb, "users", "andrewbrown") == andrew
     assert get_user(dynamodb, "users", "nobody") is None
     with pytest.raises(NotFoundError, match="no user with handle 'nobody'"):
-        require_user(dynamodb, "users", "nobody")
+        require_user(DynamoUsers(dynamodb, "users"), "nobody")
 
 
 def test_conversion_agrees_with_boto3s_serializer_and_deserializer_on_every_type() -> None:

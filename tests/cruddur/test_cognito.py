@@ -10,7 +10,7 @@ import pytest
 
 from ddbtool.apps.cruddur.cognito import PoolUser, cognito_client, link_users, pool_users
 from ddbtool.apps.cruddur.model import User, user_item, user_key
-from ddbtool.apps.cruddur.users import get_user
+from ddbtool.apps.cruddur.users import DynamoUsers, get_user
 from ddbtool.errors import UsageError
 
 from ..messaging import create_table, write
@@ -67,7 +67,7 @@ def test_link_writes_only_existing_users_and_is_idempotent(
     pool: tuple[Any, str], dynamodb: Any, users_table: str
 ) -> None:
     client, pool_id = pool
-    first = link_users(dynamodb, users_table, pool_users(client, pool_id))
+    first = link_users(DynamoUsers(dynamodb, users_table), pool_users(client, pool_id))
     results = {link.handle or link.cognito_username: link.result for link in first}
     assert [results[handle(n)] for n in range(HANDLES)] == ["updated"] * HANDLES
     assert [results[name] for name in NOT_IN_TABLE] == ["no such user"] * 2
@@ -81,13 +81,13 @@ def test_link_writes_only_existing_users_and_is_idempotent(
             TableName=users_table, Key={k: {"S": v} for k, v in user_key(name).items()}
         )
 
-    second = link_users(dynamodb, users_table, pool_users(client, pool_id))
+    second = link_users(DynamoUsers(dynamodb, users_table), pool_users(client, pool_id))
     assert {link.result for link in second if link.handle and link.handle.startswith("user")} == {"unchanged"}
 
 
 def test_a_changed_sub_is_updated(dynamodb: Any, users_table: str) -> None:
     write(dynamodb, [user_item(User("uuid-0", handle(0), "User 0", cognito_user_id="old-sub"))])
-    [link] = link_users(dynamodb, users_table, [PoolUser("c0", "new-sub", handle(0))])
+    [link] = link_users(DynamoUsers(dynamodb, users_table), [PoolUser("c0", "new-sub", handle(0))])
     assert link.result == "updated"
     user = get_user(dynamodb, users_table, handle(0))
     assert user is not None and user.cognito_user_id == "new-sub"
@@ -96,8 +96,7 @@ def test_a_changed_sub_is_updated(dynamodb: Any, users_table: str) -> None:
 def test_dry_run_writes_nothing(dynamodb: Any, users_table: str) -> None:
     write(dynamodb, [user_item(User("uuid-1", handle(1), "User 1", cognito_user_id="same"))])
     links = link_users(
-        dynamodb,
-        users_table,
+        DynamoUsers(dynamodb, users_table),
         [PoolUser("c0", "s0", handle(0)), PoolUser("c1", "same", handle(1)), PoolUser("g", "s", "ghost")],
         dry_run=True,
     )
@@ -108,7 +107,7 @@ def test_dry_run_writes_nothing(dynamodb: Any, users_table: str) -> None:
 
 def test_a_handle_claimed_twice_is_skipped(dynamodb: Any, users_table: str) -> None:
     links = link_users(
-        dynamodb, users_table, [PoolUser("a", "s-a", handle(0)), PoolUser("b", "s-b", handle(0))]
+        DynamoUsers(dynamodb, users_table), [PoolUser("a", "s-a", handle(0)), PoolUser("b", "s-b", handle(0))]
     )
     assert [(link.result, link.reason) for link in links] == [("skipped", "2 Cognito users claim it")] * 2
     user = get_user(dynamodb, users_table, handle(0))

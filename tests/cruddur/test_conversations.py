@@ -9,6 +9,7 @@ import pytest
 
 from ddbtool.apps.cruddur import conversations
 from ddbtool.apps.cruddur.model import group_item, timestamp
+from ddbtool.apps.cruddur.users import DynamoUsers
 from ddbtool.errors import NotFoundError, UsageError
 
 from ..messaging import (
@@ -43,13 +44,13 @@ def query_pages(client: Any) -> list[dict[str, Any]]:
 
 
 def test_a_handle_and_its_uuid_resolve_to_the_same_user(dynamodb: Any, table: str) -> None:
-    assert conversations.resolve_user_uuid(dynamodb, table, "andrewbrown") == ANDREW.uuid
-    assert conversations.resolve_user_uuid(dynamodb, table, ANDREW.uuid.upper()) == ANDREW.uuid
+    assert conversations.resolve_user_uuid(DynamoUsers(dynamodb, table), "andrewbrown") == ANDREW.uuid
+    assert conversations.resolve_user_uuid(DynamoUsers(dynamodb, table), ANDREW.uuid.upper()) == ANDREW.uuid
 
 
 def test_an_unknown_handle_is_not_found(dynamodb: Any, table: str) -> None:
     with pytest.raises(NotFoundError, match="no user with handle 'nobody'"):
-        conversations.resolve_user_uuid(dynamodb, table, "nobody")
+        conversations.resolve_user_uuid(DynamoUsers(dynamodb, table), "nobody")
 
 
 def test_conversations_newest_first_across_new_year(dynamodb: Any, table: str) -> None:

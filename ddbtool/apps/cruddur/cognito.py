@@ -1,4 +1,4 @@
-"""Link user items to their Cognito users: `preferred_username` (the handle) -> `sub`.
+"""Link users to their Cognito users: `preferred_username` (the handle) -> `sub`.
 
 Cognito is reached on its own, never through the DynamoDB target: developers keep
 a real user pool while their table is local. botocore's chain decides where it
@@ -14,20 +14,17 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from ddbtool.apps.cruddur.model import user_key
-from ddbtool.apps.cruddur.users import get_user
+from ddbtool.apps.cruddur.users import LinkResult, UserDirectory
 from ddbtool.aws import chain_client
 from ddbtool.errors import EndpointUnreachableError, UsageError
-from ddbtool.values import to_dynamo
 
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
-    from mypy_boto3_dynamodb import DynamoDBClient
 
 # `<region>_<id>`, e.g. us-east-1_AbC123xyz; the region part tells where the pool lives.
 _POOL_ID = re.compile(r"^(?P<region>[\w-]+)_[0-9a-zA-Z]+$")
 
-Result = Literal["updated", "unchanged", "no such user", "skipped", "would update"]
+Result = LinkResult | Literal["skipped"]
 
 
 def pool_region(user_pool_id: str) -> str:
@@ -96,17 +93,19 @@ class Link:
         return asdict(self)
 
 
-def link_users(
-    client: DynamoDBClient, table: str, users: Iterable[PoolUser], *, dry_run: bool = False
-) -> list[Link]:
-    """Write each Cognito user's sub as `cognito_user_id` on the user item of its handle.
+def link_users(directory: UserDirectory, users: Iterable[PoolUser], *, dry_run: bool = False) -> list[Link]:
+    """Write each Cognito user's sub as `cognito_user_id` on the user of its handle.
 
     Users without preferred_username (or sub), and handles claimed by several Cognito
-    users, are skipped. It never creates user items. With `dry_run` it reads and
+    users, are skipped. It never creates users. With `dry_run` it reads and
     reports what it would do.
     """
     users = list(users)
     claims = Counter(u.preferred_username for u in users if u.preferred_username)
+    subs = {u.preferred_username: u.sub for u in users if u.preferred_username and u.sub}
+    results = directory.link(
+        {handle: sub for handle, sub in subs.items() if claims[handle] == 1}, dry_run=dry_run
+    )
     links = []
     for user in users:
         handle = user.preferred_username
@@ -117,33 +116,6 @@ def link_users(
             links.append(
                 Link(user.username, handle, user.sub, "skipped", f"{claims[handle]} Cognito users claim it")
             )
-        elif dry_run:
-            links.append(Link(user.username, handle, user.sub, _would(client, table, handle, user.sub)))
         else:
-            links.append(Link(user.username, handle, user.sub, _link(client, table, handle, user.sub)))
+            links.append(Link(user.username, handle, user.sub, results[handle]))
     return links
-
-
-def _would(client: DynamoDBClient, table: str, handle: str, sub: str) -> Result:
-    found = get_user(client, table, handle)
-    if found is None:
-        return "no such user"
-    return "unchanged" if found.cognito_user_id == sub else "would update"
-
-
-def _link(client: DynamoDBClient, table: str, handle: str, sub: str) -> Result:
-    # One conditional write tells the three cases apart: it succeeds only on an
-    # existing item whose id differs; on failure ALL_OLD returns the item if it exists.
-    try:
-        client.update_item(
-            TableName=table,
-            Key=to_dynamo(user_key(handle)),
-            UpdateExpression="SET #cid = :sub",
-            ConditionExpression="attribute_exists(#pk) AND (attribute_not_exists(#cid) OR #cid <> :sub)",
-            ExpressionAttributeNames={"#pk": "pk", "#cid": "cognito_user_id"},
-            ExpressionAttributeValues=to_dynamo({":sub": sub}),
-            ReturnValuesOnConditionCheckFailure="ALL_OLD",
-        )
-    except client.exceptions.ConditionalCheckFailedException as exc:
-        return "unchanged" if exc.response.get("Item") else "no such user"
-    return "updated"

@@ -10,6 +10,7 @@ import typer
 
 from ddbtool import render
 from ddbtool.apps.cruddur.model import parse_timestamp
+from ddbtool.apps.cruddur.user_options import UsersCommand, user_directory_of
 from ddbtool.aws import check_endpoint_url
 from ddbtool.cli.app import announce
 from ddbtool.cli.options import (
@@ -58,7 +59,7 @@ def _when(stored: str) -> str:
 
 
 @commands.command(
-    "list-conversations", cls=TargetCommand, short_help="One user's conversations, newest first."
+    "list-conversations", cls=UsersCommand, short_help="One user's conversations, newest first."
 )
 def list_conversations(
     ctx: typer.Context,
@@ -75,13 +76,15 @@ def list_conversations(
 ) -> None:
     """List one user's conversations, newest first (access pattern B).
 
-    A handle is resolved through its user item with one GetItem. Every page is
-    read; --since/--until bound the time of each conversation's last message.
+    A handle is resolved through its user item with one GetItem, or with
+    --users-db in the app's PostgreSQL users table. Every page is read;
+    --since/--until bound the time of each conversation's last message.
 
     Examples:
 
     \b
       ddbtool list-conversations andrewbrown
+      ddbtool list-conversations andrewbrown --users-db "$CONNECTION_URL"
       ddbtool list-conversations andrewbrown --since 2023-01-01T00:00:00Z --limit 5
       ddbtool list-conversations 8f3c1a40-5a55-4c3e-9ea7-3d9f2a3f7c11 -o jsonl
       ddbtool list-conversations andrewbrown -o json --query '[].user_handle'
@@ -92,7 +95,8 @@ def list_conversations(
     period = conversations.time_range(since, until)
     name = table_name(table)
     client = connection.dynamodb()
-    user_uuid = conversations.resolve_user_uuid(client, name, user)
+    users = user_directory_of(ctx, client, name)
+    user_uuid = conversations.resolve_user_uuid(users, user)
     found = list(conversations.list_conversations(client, name, user_uuid, limit=limit, period=period))
     render.emit(found, output, table=_conversation_table, query=jmespath)
     if not found:
@@ -177,7 +181,7 @@ def _message_table(messages: Iterable[dict[str, Any]]) -> None:
     )
 
 
-@commands.command("update-cognito-ids", cls=TargetCommand, short_help="Copy Cognito subs onto user items.")
+@commands.command("update-cognito-ids", cls=UsersCommand, short_help="Copy Cognito subs onto users.")
 def update_cognito_ids(
     ctx: typer.Context,
     user_pool_id: Annotated[
@@ -206,37 +210,44 @@ def update_cognito_ids(
     dry_run: DryRun = False,
     output: TableOrJsonOutput = TableOrJson.table,
 ) -> None:
-    """Write each Cognito user's sub onto the user item of its preferred_username.
+    """Write each Cognito user's sub as the cognito_user_id of its preferred_username's user.
 
-    Reads every user of the pool. Only existing user items are updated; a
-    handle with no user item is reported as "no such user", and Cognito users
-    without preferred_username are reported and skipped. Running it again
-    changes nothing.
+    Reads every user of the pool. Only existing users are updated: user items,
+    or with --users-db the rows of the app's PostgreSQL users table, all in one
+    transaction. A handle with no user is reported as "no such user", and
+    Cognito users without preferred_username are reported and skipped. Running
+    it again changes nothing.
 
     Examples:
 
     \b
       ddbtool update-cognito-ids --user-pool-id us-east-1_AbC123xyz
+      ddbtool update-cognito-ids --users-db "$CONNECTION_URL" --dry-run
       AWS_COGNITO_USER_POOL_ID=us-east-1_AbC123xyz ddbtool update-cognito-ids --dry-run
       ddbtool update-cognito-ids --prod --profile cruddur -o json
     """
     from ddbtool.apps.cruddur import cognito
+    from ddbtool.apps.cruddur.users import DynamoUsers
 
     connection = connect(ctx)
     if not user_pool_id:
         raise UsageError("no user pool given: pass --user-pool-id or set AWS_COGNITO_USER_POOL_ID")
     if cognito_endpoint_url:
         check_endpoint_url(cognito_endpoint_url, "--cognito-endpoint-url (or AWS_ENDPOINT_URL_COGNITO_IDP)")
+    name = table_name(table)
+    directory = user_directory_of(ctx, connection.dynamodb(), name)
     target = connection.target
     pool = cognito.cognito_client(
         user_pool_id, profile=target.profile, region=target.region, endpoint_url=cognito_endpoint_url
     )
-    name = table_name(table)
     render.info(f"reading user pool {user_pool_id} → {pool.meta.endpoint_url}")
     users = list(cognito.pool_users(pool, user_pool_id))
     if not dry_run:
-        announce(connection, f"writing cognito_user_id to {name}")
-    links = cognito.link_users(connection.dynamodb(), name, users, dry_run=dry_run)
+        if isinstance(directory, DynamoUsers):
+            announce(connection, f"writing cognito_user_id to {name}")
+        else:
+            render.info(f"writing cognito_user_id to {directory.where}")
+    links = cognito.link_users(directory, users, dry_run=dry_run)
     render.emit([link.as_dict() for link in links], output, table=lambda _: _link_table(links))
     skipped = [link for link in links if link.result == "skipped"]
     if skipped:

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ddbtool.apps.cruddur.model import GROUP_PREFIX, MESSAGE_PREFIX, is_uuid, parse_timestamp, timestamp
-from ddbtool.apps.cruddur.users import require_user
+from ddbtool.apps.cruddur.users import UserDirectory, require_user
 from ddbtool.errors import NotFoundError, UsageError
 from ddbtool.values import from_dynamo, to_dynamo
 
@@ -35,11 +35,11 @@ def require_uuid(text: str, what: str) -> str:
     return text.lower()
 
 
-def resolve_user_uuid(client: DynamoDBClient, table: str, user: str) -> str:
-    """A user uuid as given, or the uuid of the user with this handle (one GetItem)."""
+def resolve_user_uuid(users: UserDirectory, user: str) -> str:
+    """A user uuid as given, or the uuid of the user with this handle in the directory."""
     if is_uuid(user):
         return user.lower()
-    return require_user(client, table, user).uuid
+    return require_user(users, user).uuid
 
 
 @dataclass(frozen=True)

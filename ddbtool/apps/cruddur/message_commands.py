@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ddbtool import render
+from ddbtool.apps.cruddur.user_options import UsersCommand, user_directory_of
 from ddbtool.cli.app import announce
 from ddbtool.cli.options import TableOption, TableOrJson, TableOrJsonOutput, TargetCommand, connect
 from ddbtool.errors import UsageError
@@ -26,7 +27,7 @@ _GROUPS_SAID = {
 }
 
 
-@commands.command("send-message", cls=TargetCommand)
+@commands.command("send-message", cls=UsersCommand)
 def send_message(
     ctx: typer.Context,
     text: Annotated[str, typer.Argument(metavar="TEXT", help="The message.", show_default=False)],
@@ -44,12 +45,14 @@ def send_message(
 
     With --to, the two users' conversation is reused, or started: both group
     items and the first message in one transaction, all or nothing. With --group,
-    the sender must be part of the conversation.
+    the sender must be part of the conversation. Handles resolve through user
+    items, or with --users-db in the app's PostgreSQL users table.
 
     Examples:
 
     \b
       ddbtool send-message --from andrewbrown --to londo "Hello, ambassador"
+      ddbtool send-message --from andrewbrown --to bayko --users-db "$CONNECTION_URL" "Hi"
       ddbtool send-message --from bayko --group 5ae290ed-... "On my way"
     """
     from ddbtool.apps.cruddur.conversations import require_uuid
@@ -66,8 +69,10 @@ def send_message(
     if group is not None:
         require_uuid(group, "--group")
     name = table_name(table)
+    client = connection.dynamodb()
+    users = user_directory_of(ctx, client, name)
     announce(connection, f"sending a message in {name}")
-    sent = send(connection.dynamodb(), name, sender, text, to_handle=to, group_uuid=group)
+    sent = send(client, name, sender, text, to_handle=to, group_uuid=group, users=users)
     summary = {
         "message": sent.message,
         "message_group_uuid": sent.message_group_uuid,

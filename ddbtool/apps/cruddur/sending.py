@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from ddbtool.apps.cruddur.conversations import list_conversations, require_uuid
 from ddbtool.apps.cruddur.inbox import GroupMove, conversation_groups, move_groups_to, request_token
 from ddbtool.apps.cruddur.model import GROUP_PREFIX, KEY_TYPES, TABLE_KEY, User, group_item, message_item
-from ddbtool.apps.cruddur.users import require_user
+from ddbtool.apps.cruddur.users import DynamoUsers, UserDirectory, require_user
 from ddbtool.errors import DdbtoolError, NotFoundError, UsageError, transient
 from ddbtool.items.batch import transaction_actions
 from ddbtool.items.streams import stream_arn
@@ -69,8 +69,12 @@ def send_message(
     to_handle: str | None = None,
     group_uuid: str | None = None,
     now: datetime | None = None,
+    users: UserDirectory | None = None,
 ) -> SentMessage:
-    """Send `text` from a user to another user (pattern D, or C if they talk already) or a group (C)."""
+    """Send `text` from a user to another user (pattern D, or C if they talk already) or a group (C).
+
+    Handles resolve in `users`, by default the table's own user items.
+    """
     if (to_handle is None) == (group_uuid is None):
         raise UsageError(
             "name the recipient with --to HANDLE or the conversation with --group UUID, not both"
@@ -80,10 +84,11 @@ def send_message(
         group_uuid = require_uuid(group_uuid, "--group")
     at = now or datetime.now(timezone.utc)
     has_stream = stream_arn(require_table(client, table)) is not None
-    sender = require_user(client, table, sender_handle)
+    users = users or DynamoUsers(client, table)
+    sender = require_user(users, sender_handle)
 
     if to_handle is not None:
-        recipient = require_user(client, table, to_handle)
+        recipient = require_user(users, to_handle)
         if recipient.uuid == sender.uuid:
             raise UsageError("a conversation needs two people: --to names yourself")
         group_uuid = existing_conversation(client, table, sender, recipient)
