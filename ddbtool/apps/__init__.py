@@ -9,6 +9,10 @@ An app is a package that names an `App` under the entry point group
   `connect(ctx)` (ddbtool.cli.options), so it takes the target options;
 - seed sections: lists a seed file may hold besides `items`, which the app
   reads into seed items (`read_seeds`) and writes its own way (`write_seeds`);
+- seed options: options the app adds to `seed` (`seed_options`: parameters as
+  Typer builds them, which `ddbtool.cli.options.declared_params` makes from a
+  function's Annotated options), whose values reach `read_seeds` as keyword
+  arguments named after them;
 - a view: how tables (scan, query, sql) show the items it recognises, as the
   columns to show after the item's key; other items show every attribute.
 
@@ -32,7 +36,7 @@ if TYPE_CHECKING:
     import typer
 
     from ddbtool.items.seed import SeedWrite
-    from ddbtool.items.seedfile import SeedDocument, SeedItem
+    from ddbtool.items.seedfile import SeedItem
 
 ENTRY_POINT_GROUP = "ddbtool.apps"
 
@@ -50,7 +54,9 @@ class App:
     # order `seed` counts them.
     seed_sections: tuple[str, ...] = ()
     seed_kinds: tuple[str, ...] = ()
-    read_seeds: Callable[[Sequence[SeedDocument]], Iterable[SeedItem]] | None = None
+    # `read_seeds(documents, **values)`: the values of the app's seed options, by name.
+    read_seeds: Callable[..., Iterable[SeedItem]] | None = None
+    seed_options: Callable[[], Sequence[Any]] | None = None
     # Kinds the seed writes whole with the batch writer, as it writes plain items;
     # `write_seeds` writes the others and returns lines worth telling the user.
     seed_batch_kinds: tuple[str, ...] = ()

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ddbtool import render
+from ddbtool.apps import App, installed
 from ddbtool.cli.app import announce, app
 from ddbtool.cli.options import (
     DryRun,
@@ -23,6 +24,8 @@ from ddbtool.cli.options import (
     TargetCommand,
     WriteConcurrency,
     connect,
+    kept,
+    kept_params,
 )
 from ddbtool.errors import DdbtoolError, IncompleteOutputError, Interrupted, UsageError, from_botocore
 from ddbtool.project import seed_files, seed_keys, table_name
@@ -31,7 +34,21 @@ if TYPE_CHECKING:
     from ddbtool.items.scan import Scan
 
 
-@app.command("seed", cls=TargetCommand, short_help="Write YAML seed data, batched and idempotent.")
+def _seed_options_key(app: App) -> str:
+    return f"ddbtool.seed.{app.name}"
+
+
+class SeedCommand(TargetCommand):
+    """`seed`: the target options and the seed options of every installed app (App.seed_options)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for each in installed():
+            if each.seed_options is not None:
+                self.params.extend(kept_params(each.seed_options(), _seed_options_key(each)))
+
+
+@app.command("seed", cls=SeedCommand, short_help="Write YAML seed data, batched and idempotent.")
 def seed(
     ctx: typer.Context,
     files: Annotated[
@@ -50,6 +67,7 @@ def seed(
     Every file is validated first (exit 2, nothing written, one line per
     problem). Items go in batches of 25, retried until each one lands. Running
     it again leaves exactly the same items. Ends with items per kind and speed.
+    Installed apps may add options of their own (below the target options).
 
     Examples:
 
@@ -65,7 +83,8 @@ def seed(
     connection = connect(ctx)
     paths = seed_files(files)
     client = connection.dynamodb()
-    plan = load_seeds(paths, seed_keys(client))
+    app_options = {each.name: kept(ctx, _seed_options_key(each)) for each in installed()}
+    plan = load_seeds(paths, seed_keys(client), app_options)
     tables = plan.tables()
     execute: SeedExecutor = check_seed if dry_run else write_seed
     with render.progress(len(plan.items), "seeding") as advance:

@@ -142,11 +142,14 @@ class SeedPlan:
 KeyLookup = Callable[[str], TableKey]
 
 
-def load_seeds(paths: Sequence[Path], key_of: KeyLookup) -> SeedPlan:
+def load_seeds(
+    paths: Sequence[Path], key_of: KeyLookup, app_options: Mapping[str, Mapping[str, Any]] | None = None
+) -> SeedPlan:
     """Load and validate every seed file; raise one InputFileError with every problem.
 
     `key_of(table)` gives the key attributes of a table the files name (from its
-    definition, or the live table); it is asked once per table.
+    definition, or the live table); it is asked once per table. `app_options`
+    holds each app's seed option values (by app name), given to its `read_seeds`.
     """
     problems: list[Problem] = []
     documents: list[SeedDocument] = []
@@ -167,7 +170,7 @@ def load_seeds(paths: Sequence[Path], key_of: KeyLookup) -> SeedPlan:
     seeds: list[SeedItem] = []
     for app in installed():
         if app.read_seeds is not None:
-            seeds.extend(app.read_seeds(documents))
+            seeds.extend(app.read_seeds(documents, **(app_options or {}).get(app.name, {})))
     for document in documents:
         seeds.extend(_plain_items(document.check, document.doc, document.table))
         problems.extend(document.check.problems)

@@ -11,7 +11,17 @@ import pytest
 
 from ddbtool.apps.cruddur.model import user_item
 
-from ..messaging import ANDREW, DB_ANDREW, DB_BAYKO, EVE_AT, EVE_GROUP, conversation, create_table, write
+from ..messaging import (
+    ANDREW,
+    DB_ANDREW,
+    DB_BAYKO,
+    DB_LONDO,
+    EVE_AT,
+    EVE_GROUP,
+    conversation,
+    create_table,
+    write,
+)
 from ..postgres import PASSWORD
 from ..support import free_port
 
@@ -132,3 +142,83 @@ def test_bad_users_settings_are_one_line_with_their_exit_code(cli: Any, table: s
     assert PASSWORD not in line and "Traceback" not in line
     columns = cli("list-conversations", "andrewbrown", "--users-db", users_db, "--users-column", "handle")
     assert columns.exit_code == 2 and "--users-column 'handle' is not FIELD=COLUMN" in columns.stderr
+
+
+# --- seed --------------------------------------------------------------------------------
+
+SEED = """\
+table: cruddur-messages
+users:
+  - handle: andrewbrown
+  - handle: bayko
+    uuid: 3efa2ae0-c1e3-40bc-82ff-aa606de97e0c
+    display_name: {bayko_name}
+conversations:
+  - uuid: 2d4b6c8e-0a1b-4c3d-8e5f-7a9b0c1d2e3f
+    participants: [andrewbrown, {other}]
+    starts_at: 2023-01-01T10:00:00Z
+    every: 1m
+    transcript: |
+      Person 1: Hello
+      Person 2: Hi
+"""
+
+
+def seed_file(tmp_path: Any, bayko_name: str = "Andrew Bayko", other: str = "londo") -> str:
+    path = tmp_path / "people.yaml"
+    path.write_text(SEED.format(bayko_name=bayko_name, other=other))
+    return str(path)
+
+
+def items(dynamodb: Any) -> list[dict[str, Any]]:
+    return dynamodb.scan(TableName="cruddur-messages")["Items"]
+
+
+def test_seed_takes_uuids_and_names_from_postgresql(
+    cli: Any, dynamodb: Any, users_db: str, tmp_path: Any
+) -> None:
+    create_table(dynamodb)
+    # londo is in no `users:` list: the database alone knows him.
+    seeded = cli("seed", seed_file(tmp_path), "--users-db", users_db, "-o", "json")
+    assert seeded.exit_code == 0, seeded.stderr
+    assert json.loads(seeded.stdout)["items"] == {"user": 0, "group": 2, "message": 2, "item": 0}
+    stored = items(dynamodb)
+    assert not [i for i in stored if i["pk"]["S"].startswith("USER#")]
+    groups = {i["pk"]["S"]: i["user_display_name"]["S"] for i in stored if i["pk"]["S"].startswith("GRP#")}
+    assert groups == {f"GRP#{DB_ANDREW.uuid}": "Londo Mollari", f"GRP#{DB_LONDO.uuid}": "Andrew Brown"}
+
+
+def test_the_bundled_seeds_agree_with_the_bundled_database(cli: Any, dynamodb: Any, users_db: str) -> None:
+    create_table(dynamodb)
+    seeded = cli("seed", "--users-db", users_db)
+    assert seeded.exit_code == 0, seeded.stderr
+    listed = cli("list-conversations", "andrewbrown", "--users-db", users_db, "-o", "json")
+    assert listed.exit_code == 0 and len(json.loads(listed.stdout)) >= 2
+
+
+def test_seed_refuses_what_the_database_contradicts_and_writes_nothing(
+    cli: Any, dynamodb: Any, users_db: str, tmp_path: Any
+) -> None:
+    create_table(dynamodb)
+    path = seed_file(tmp_path, bayko_name="Bayko", other="ghost")
+    refused = cli("seed", path, "--users-db", users_db)
+    assert (refused.exit_code, refused.stdout) == (2, "")
+    lines = refused.stderr.splitlines()
+    where = "public.users of PostgreSQL database 'cruddur' at 127.0.0.1:"
+    assert len(lines) == 2
+    assert lines[0].startswith(
+        f"error: {path}:6: users[1].display_name: 'Bayko' differs from 'Andrew Bayko', "
+        f"the display_name of 'bayko' in {where}"
+    )
+    assert lines[1].startswith(
+        f"error: {path}:9: conversations[0].participants: unknown handle 'ghost': it is not in {where}"
+    )
+    assert items(dynamodb) == []
+
+    path = seed_file(tmp_path)
+    text = (tmp_path / "people.yaml").read_text()
+    (tmp_path / "people.yaml").write_text(text.replace("  - handle: bayko", "  - handle: zed"))
+    unknown = cli("seed", path, "--users-db", users_db, "--dry-run")
+    assert unknown.exit_code == 2
+    assert f"{path}:4: users[1].handle: handle 'zed' is not in {where}" in unknown.stderr
+    assert items(dynamodb) == []

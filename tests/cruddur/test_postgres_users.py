@@ -8,7 +8,7 @@ import pytest
 
 from ddbtool.apps.cruddur.cognito import PoolUser, link_users
 from ddbtool.apps.cruddur.postgres_users import PostgresUsers
-from ddbtool.apps.cruddur.users import require_user, users_db
+from ddbtool.apps.cruddur.users import require_user, users_db_settings
 from ddbtool.errors import DdbtoolError, NotFoundError, UsageError
 
 from ..postgres import PASSWORD, PostgresServer
@@ -30,7 +30,7 @@ def cognito_ids(url: str) -> dict[str, str]:
 
 
 def directory(url: str, **settings: Any) -> PostgresUsers:
-    return PostgresUsers(users_db(url, **settings))
+    return PostgresUsers(users_db_settings(url, **settings))
 
 
 def test_handles_resolve_to_the_databases_uuid_and_name(users_db: str) -> None:
@@ -168,13 +168,13 @@ def test_failures_are_one_line_naming_host_and_database_never_the_password(
 )
 def test_malformed_settings_are_usage_errors(url: str, settings: dict[str, Any], expected: str) -> None:
     with pytest.raises(UsageError, match=expected) as raised:
-        users_db(url, **settings)
+        users_db_settings(url, **settings)
     assert ":p@" not in str(raised.value)
 
 
 def test_settings_name_host_and_database_but_never_show_the_url() -> None:
-    settings = users_db("postgresql://app:s3cret@db.internal:6543/cruddur")
+    settings = users_db_settings("postgresql://app:s3cret@db.internal:6543/cruddur")
     assert settings.where == "public.users of PostgreSQL database 'cruddur' at db.internal:6543"
     assert "s3cret" not in repr(settings)
-    socket = users_db("postgresql:///cruddur?host=/run/postgresql")
+    socket = users_db_settings("postgresql:///cruddur?host=/run/postgresql")
     assert (socket.host, socket.database) == ("/run/postgresql", "cruddur")

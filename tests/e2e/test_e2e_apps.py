@@ -36,13 +36,30 @@ def register_commands(cli):
         print(len(yaml.safe_load(open(file))["notes"]), "notes")
 
 
-def read_seeds(documents):
+def seed_options():
+    from typing import Annotated, Optional
+
+    import typer
+
+    from ddbtool.cli.options import declared_params
+
+    Tag = Annotated[Optional[str], typer.Option("--note-tag", metavar="TAG", help="Tag each note.")]
+
+    def declared(note_tag: Tag = None) -> None:
+        pass
+
+    return declared_params(declared)
+
+
+def read_seeds(documents, note_tag=None):
     from ddbtool.items.seedfile import SeedItem, entries
 
     for document in documents:
         found = entries(document.check, document.doc, "notes", allowed=("id", "text"), required=("id",))
         for entry, path, line in found:
             item = {"pk": "NOTE#" + str(entry["id"]), "sk": "NOTE", "text": entry.get("text", "")}
+            if note_tag:
+                item["tag"] = note_tag
             yield SeedItem(document.table, "note", item, document.check.file, line, path)
 
 
@@ -65,6 +82,7 @@ app = App(
     seed_sections=("notes",),
     seed_kinds=("note",),
     read_seeds=read_seeds,
+    seed_options=seed_options,
     write_seeds=write_seeds,
     view=view,
 )
@@ -124,3 +142,14 @@ def test_an_apps_seed_section_is_read_written_and_viewed(
     columns = [cell.strip() for cell in header.strip("┃").split("┃")]
     assert columns == ["pk", "sk", "text"], plain.stdout  # without the app: every attribute, as stored
     assert [cell.strip() for cell in row.strip("│").split("│")] == ["NOTE#1", "NOTE", "first note"]
+
+    # The app's own seed option: only with the app installed, its value reaching read_seeds.
+    assert "--note-tag" not in ddbtool("seed", "--help").stdout
+    assert "--note-tag" in ddbtool("seed", "--help", env=with_notes_app).stdout
+    tagged = ddbtool("seed", str(seeds), "--note-tag", "urgent", *target, env=with_notes_app)
+    assert tagged.returncode == 0, tagged.stderr
+    scanned = ddbtool("scan", "-o", "json", *target)
+    assert {i["pk"]: i.get("tag") for i in json.loads(scanned.stdout)} == {
+        "NOTE#1": "urgent",
+        "NOTE#2": "urgent",
+    }

@@ -7,17 +7,18 @@ are in the `cruddur` database the suite's PostgreSQL holds (db/schema.sql, db/se
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 from typing import Any
 
 import pytest
 
-from ..messaging import DB_ANDREW, DB_BAYKO, EVE_AT, EVE_GROUP, conversation, write
+from ..messaging import DB_BAYKO
 from ..postgres import PASSWORD
 from ..support import FAKE_AWS
 from ..support import aws_client as client
 
 pytestmark = pytest.mark.e2e
+
+BUNDLED_GROUP = "5ae290ed-55d1-47a0-bc6d-fe2bc2700399"  # andrewbrown and bayko in seeds/cruddur.yaml
 
 
 def cognito_ids(url: str) -> dict[str, str]:
@@ -32,11 +33,6 @@ def test_handles_and_cognito_ids_in_postgresql(
 ) -> None:
     created = ddbtool("schema-load", "--endpoint-url", endpoint)
     assert created.returncode == 0, created.stderr
-    texts = ["Hello", "Hi"]
-    write(
-        client("dynamodb", endpoint),
-        conversation(DB_ANDREW, DB_BAYKO, EVE_GROUP, texts, EVE_AT, timedelta(minutes=1)),
-    )
     cognito = client("cognito-idp", moto_server)
     pool_id = cognito.create_user_pool(PoolName="cruddur")["UserPool"]["Id"]
     for handle in ("andrewbrown", "bayko", "ghost"):
@@ -54,9 +50,14 @@ def test_handles_and_cognito_ids_in_postgresql(
     }
     target = ("--endpoint-url", endpoint)
 
+    # The bundled seeds/, whose users agree with db/seed.sql.
+    seeded = ddbtool("seed", "-o", "json", *target, env=env)
+    assert seeded.returncode == 0, seeded.stderr
+    assert json.loads(seeded.stdout)["items"]["user"] == 0
     listed = ddbtool("list-conversations", "andrewbrown", "-o", "json", *target, env=env)
     assert listed.returncode == 0, listed.stderr
-    assert [c["message_group_uuid"] for c in json.loads(listed.stdout)] == [EVE_GROUP]
+    conversations = {c["user_handle"]: c["message_group_uuid"] for c in json.loads(listed.stdout)}
+    assert conversations["bayko"] == BUNDLED_GROUP
 
     sent = ddbtool(
         "send-message",
@@ -72,7 +73,7 @@ def test_handles_and_cognito_ids_in_postgresql(
     )
     assert sent.returncode == 0, sent.stderr
     reply = json.loads(sent.stdout)
-    assert (reply["message_group_uuid"], reply["message"]["user_uuid"]) == (EVE_GROUP, DB_BAYKO.uuid)
+    assert (reply["message_group_uuid"], reply["message"]["user_uuid"]) == (BUNDLED_GROUP, DB_BAYKO.uuid)
 
     dry = ddbtool("update-cognito-ids", "--dry-run", "-o", "json", *target, env=env)
     assert dry.returncode == 0, dry.stderr

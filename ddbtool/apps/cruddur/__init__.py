@@ -26,10 +26,17 @@ def _register_commands(cli: typer.Typer) -> None:
         cli.registered_commands.extend(module.commands.registered_commands)
 
 
-def _read_seeds(documents: Sequence[SeedDocument]) -> Iterable[SeedItem]:
+def _read_seeds(documents: Sequence[SeedDocument], **users_options: Any) -> Iterable[SeedItem]:
     from ddbtool.apps.cruddur.seeding import read_seeds
+    from ddbtool.apps.cruddur.users import users_db_of
 
-    return read_seeds(documents)
+    return read_seeds(documents, users_db_of(**users_options))
+
+
+def _seed_options() -> list[Any]:
+    from ddbtool.apps.cruddur.user_options import seed_params
+
+    return seed_params()
 
 
 def _write_seeds(write: SeedWrite) -> list[str]:
@@ -50,6 +57,7 @@ app = App(
     seed_sections=("users", "conversations"),
     seed_kinds=("user", "group", "message"),
     read_seeds=_read_seeds,
+    seed_options=_seed_options,
     seed_batch_kinds=("message",),
     write_seeds=_write_seeds,
     view=_view,

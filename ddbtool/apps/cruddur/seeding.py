@@ -4,6 +4,11 @@
 - `conversations`: uuid, two participants by handle, `starts_at`, `every` and
   a `Person 1: ...` / `Person 2: ...` transcript or a structured `messages` list.
 
+With the app's users in PostgreSQL (`--users-db`), users are the database's:
+each handle's uuid and display name come from it, a seed file's values for a
+handle must agree with it or be absent, a handle it lacks is a problem of the
+file, and no user items are written.
+
 Everything derived is deterministic (message uuids are uuid5 of the
 conversation and position, message times are `starts_at + i * every`), so the
 same files give the very same items.
@@ -33,6 +38,7 @@ from typing import TYPE_CHECKING
 
 from ddbtool.apps.cruddur import model
 from ddbtool.apps.cruddur.model import User
+from ddbtool.apps.cruddur.users import UsersDb
 from ddbtool.items.seedfile import KeyRule, SeedDocument, SeedItem, TableKey, clip, entries
 from ddbtool.yamlfile import Checker, YamlMap, join, line_of
 
@@ -49,13 +55,22 @@ _EVERY = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
 _TRANSCRIPT_LINE = re.compile(r"Person ([12]):\s*(\S.*?)\s*")
 
 
-def read_seeds(documents: Sequence[SeedDocument]) -> Iterable[SeedItem]:
-    """The items of every file's users, then of every file's conversations (which name those users)."""
+def read_seeds(documents: Sequence[SeedDocument], users_db: UsersDb | None = None) -> Iterable[SeedItem]:
+    """The items of every file's users, then of every file's conversations (which name those users).
+
+    With `users_db` every handle the files name is looked up there, in one query.
+    """
+    database = None
+    if users_db is not None:
+        from ddbtool.apps.cruddur.postgres_users import PostgresUsers
+
+        database = _Database(PostgresUsers(users_db).find(_handles(documents)), users_db.where)
     users: dict[str, User] = {}
     for document in documents:
-        yield from _users(document.check, document.doc, document.table, users)
+        yield from _users(document.check, document.doc, document.table, users, database)
+    known = users if database is None else {**database.users, **users}
     for document in documents:
-        yield from _conversations(document.check, document.doc, document.table, users)
+        yield from _conversations(document.check, document.doc, document.table, known, database)
 
 
 def write_seeds(write: SeedWrite) -> list[str]:
@@ -84,8 +99,35 @@ def write_seeds(write: SeedWrite) -> list[str]:
 # --- users ---------------------------------------------------------------------------
 
 
-def _users(check: Checker, doc: YamlMap, table: str, known: dict[str, User]) -> Iterable[SeedItem]:
-    required = ("uuid", "handle", "display_name")
+@dataclass(frozen=True)
+class _Database:
+    """The users PostgreSQL holds for the handles the files name, and where that is."""
+
+    users: Mapping[str, User]
+    where: str
+
+
+def _handles(documents: Sequence[SeedDocument]) -> list[str]:
+    """Every handle the files name, read loosely: validation reports malformed entries later."""
+    handles: list[str] = []
+    for document in documents:
+        for entry in _list(document.doc.get("users")):
+            if isinstance(entry, dict) and isinstance(entry.get("handle"), str):
+                handles.append(entry["handle"])
+        for entry in _list(document.doc.get("conversations")):
+            participants = entry.get("participants") if isinstance(entry, dict) else None
+            handles += [h for h in _list(participants) if isinstance(h, str)]
+    return handles
+
+
+def _list(value: object) -> list[object]:
+    return value if isinstance(value, list) else []
+
+
+def _users(
+    check: Checker, doc: YamlMap, table: str, known: dict[str, User], database: _Database | None
+) -> Iterable[SeedItem]:
+    required = ("uuid", "handle", "display_name") if database is None else ("handle",)
     for entry, path, line in entries(check, doc, "users", allowed=_USER_FIELDS, required=required):
         user_uuid = _uuid(check, entry, path)
         handle = check.text(entry, "handle", join(path, "handle"))
@@ -103,11 +145,41 @@ def _users(check: Checker, doc: YamlMap, table: str, known: dict[str, User]) -> 
             continue
         if user_uuid and any(u.uuid == user_uuid for u in known.values()):
             check.add(line_of(entry, "uuid"), join(path, "uuid"), f"uuid {user_uuid} is used by another user")
+        if database is not None and handle is not None:
+            given = {"uuid": user_uuid, "display_name": display_name, "cognito_user_id": cognito}
+            if (stored := _stored_user(check, entry, path, handle, given, database)) is not None:
+                known[handle] = stored
+            continue  # the database holds the users: no user items
         if user_uuid is None or handle is None or display_name is None:
             continue
         user = User(user_uuid, handle, display_name, cognito)
         known[handle] = user
         yield SeedItem(table, "user", model.user_item(user), check.file, line, path, key_rule=_KEY_RULE)
+
+
+def _stored_user(
+    check: Checker, entry: YamlMap, path: str, handle: str, given: dict[str, str | None], database: _Database
+) -> User | None:
+    """The database's user of `handle`, if it holds one and the file's values agree with it."""
+    stored = database.users.get(handle)
+    if stored is None:
+        check.add(
+            line_of(entry, "handle"),
+            join(path, "handle"),
+            f"handle {handle!r} is not in {database.where}: add the user there, or remove it here",
+        )
+        return None
+    differ = False
+    for name, value in given.items():
+        if value is not None and value != getattr(stored, name):
+            differ = True
+            check.add(
+                line_of(entry, name),
+                join(path, name),
+                f"{value!r} differs from {getattr(stored, name)!r}, the {name} of {handle!r} in "
+                f"{database.where}: make them agree, or remove it to take the database's",
+            )
+    return None if differ else stored
 
 
 # --- conversations -------------------------------------------------------------------
@@ -122,13 +194,20 @@ class _Message:
     path: str
 
 
-def _conversations(check: Checker, doc: YamlMap, table: str, users: Mapping[str, User]) -> Iterable[SeedItem]:
+def _conversations(
+    check: Checker, doc: YamlMap, table: str, users: Mapping[str, User], database: _Database | None
+) -> Iterable[SeedItem]:
     required = ("uuid", "participants")
+    missing = (
+        "add the user under `users:` in a seed file"
+        if database is None
+        else f"it is not in {database.where}: add the user there"
+    )
     for entry, path, line in entries(
         check, doc, "conversations", allowed=_CONVERSATION_FIELDS, required=required
     ):
         group_uuid = _uuid(check, entry, path)
-        participants = _participants(check, entry, path, users)
+        participants = _participants(check, entry, path, users, missing)
         messages = _messages(check, entry, path, participants)
         if group_uuid is None or participants is None or not messages:
             continue
@@ -144,7 +223,7 @@ def _conversations(check: Checker, doc: YamlMap, table: str, users: Mapping[str,
 
 
 def _participants(
-    check: Checker, entry: YamlMap, path: str, users: Mapping[str, User]
+    check: Checker, entry: YamlMap, path: str, users: Mapping[str, User], missing: str
 ) -> tuple[User, User] | None:
     raw = entry.get("participants")
     where, line = join(path, "participants"), line_of(entry, "participants")
@@ -158,7 +237,7 @@ def _participants(
         return None
     unknown = [handle for handle in raw if handle not in users]
     for handle in unknown:
-        check.add(line, where, f"unknown handle {handle!r}: add the user under `users:` in a seed file")
+        check.add(line, where, f"unknown handle {handle!r}: {missing}")
     if unknown:
         return None
     return users[raw[0]], users[raw[1]]

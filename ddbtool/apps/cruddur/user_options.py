@@ -18,7 +18,7 @@ from ddbtool.cli.options import TargetCommand, declared_params, kept, kept_param
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
-    from ddbtool.apps.cruddur.users import UserDirectory, UsersDb
+    from ddbtool.apps.cruddur.users import UserDirectory
 
 USERS_PANEL = "Users (default: the table's user items)"
 _META = "cruddur.users"
@@ -85,19 +85,8 @@ class UsersCommand(TargetCommand):
         self.params.extend(kept_params(_users_params(), _META))
 
 
-def users_db_of(
-    users_db: str | None = None, users_table: str = DEFAULT_USERS_TABLE, users_column: Any = None
-) -> UsersDb | None:
-    """The checked PostgreSQL settings of the options' values, or None without --users-db."""
-    from ddbtool.apps.cruddur.users import users_db as settings
-
-    if not users_db:
-        return None
-    return settings(users_db, users_table, users_column or ())
-
-
 def user_directory_of(ctx: typer.Context, client: DynamoDBClient, table: str) -> UserDirectory:
     """The directory the options of the command running in `ctx` (a UsersCommand) name."""
-    from ddbtool.apps.cruddur.users import user_directory
+    from ddbtool.apps.cruddur.users import user_directory, users_db_of
 
     return user_directory(client, table, users_db_of(**kept(ctx, _META)))

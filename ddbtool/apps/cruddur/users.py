@@ -139,7 +139,7 @@ class DynamoUsers:
 class UsersDb:
     """Where the app's users are in PostgreSQL: a URL, a table and its column names.
 
-    Build it with `users_db`, which checks every part.
+    Build it with `users_db_settings`, which checks every part.
     """
 
     url: str = field(repr=False)  # it may hold a password: never shown
@@ -157,7 +157,7 @@ class UsersDb:
 _URL_HINT = "write postgresql://USER:PASSWORD@HOST:PORT/DATABASE"
 
 
-def users_db(url: str, table: str = DEFAULT_USERS_TABLE, columns: Iterable[str] = ()) -> UsersDb:
+def users_db_settings(url: str, table: str = DEFAULT_USERS_TABLE, columns: Iterable[str] = ()) -> UsersDb:
     """Checked PostgreSQL settings; UsageError (exit 2) naming the option for anything malformed.
 
     `columns` are `FIELD=COLUMN` pairs overriding the app's column names.
@@ -203,6 +203,17 @@ def _columns(pairs: Iterable[str]) -> dict[str, str]:
             )
         columns[name] = column
     return columns
+
+
+def users_db_of(
+    users_db: str | None = None,
+    users_table: str = DEFAULT_USERS_TABLE,
+    users_column: Iterable[str] | None = None,
+) -> UsersDb | None:
+    """The checked settings of the users options' values (by their names), or None without --users-db."""
+    if not users_db:
+        return None
+    return users_db_settings(users_db, users_table, users_column or ())
 
 
 def user_directory(client: DynamoDBClient, table: str, settings: UsersDb | None) -> UserDirectory:
