@@ -34,17 +34,26 @@ def definitions(files: list[Path] | None = None) -> list[TableSpec]:
 
 def defined_table_names() -> list[str]:
     """The tables defined in ./schemas, for shell completion: a file that does not load is left out."""
+    return sorted({spec.name for spec in _loadable_definitions()})
+
+
+def defined_patterns() -> dict[str, tuple[str, ...]]:
+    """The access patterns declared in ./schemas and their parameters, for shell completion."""
+    return {p.name: p.parameters for spec in _loadable_definitions() for p in spec.patterns}
+
+
+def _loadable_definitions() -> list[TableSpec]:
     from ddbtool import yamlfile
     from ddbtool.errors import DdbtoolError
     from ddbtool.tables.definition import parse_definition
 
-    names = []
+    specs = []
     for path in yamlfile.yaml_files(SCHEMAS):
         try:
-            names.append(parse_definition(yamlfile.load(path), str(path)).name)
+            specs.append(parse_definition(yamlfile.load(path), str(path)))
         except DdbtoolError:
             continue  # completion offers what it can; schema-load reports the problem
-    return sorted(set(names))
+    return specs
 
 
 def designs(option: str | None) -> list[TableSpec]:

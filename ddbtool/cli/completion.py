@@ -11,6 +11,7 @@ than an error.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from ddbtool.errors import DdbtoolError
 
@@ -37,3 +38,19 @@ def _table_names() -> list[str]:
 
 
 complete_table = names_from(_table_names)
+
+
+def complete_pattern_words(ctx: Any, incomplete: str) -> list[str]:
+    """`query PATTERN NAME=VALUE...`: a pattern's name first, then its parameters not yet given."""
+    from ddbtool.project import defined_patterns
+
+    try:
+        patterns = defined_patterns()
+    except DdbtoolError:
+        return []
+    given = list(ctx.params.get("words") or [])
+    if not given:
+        return sorted(name for name in patterns if name.startswith(incomplete))
+    named = {word.partition("=")[0] for word in given[1:]}
+    wanted = [f"{name}=" for name in patterns.get(given[0], ()) if name not in named]
+    return [word for word in wanted if word.startswith(incomplete)]

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NamedTuple
 
 import typer
 
 from ddbtool import render
-from ddbtool.cli.app import announce, app, confirm
+from ddbtool.cli.app import announce, app, confirm, show_warnings
+from ddbtool.cli.completion import complete_pattern_words
 from ddbtool.cli.itemcmds import Attributes
 from ddbtool.cli.options import Dump, DumpOutput, JmesPath, TableOption, TargetCommand, Yes, connect
 from ddbtool.errors import UsageError
 from ddbtool.project import table_name
 
 if TYPE_CHECKING:
+    from ddbtool.aws import Connection
     from ddbtool.items.keyquery import KeyCondition
 
 KEY_PANEL = "Key condition"
+PATTERN_PANEL = "Access pattern"
 
 Pk = Annotated[
     str | None,
@@ -131,9 +134,21 @@ def key_condition(
     return KeyCondition(pk, operator, values)
 
 
-@app.command("query", cls=TargetCommand, short_help="Read items by key condition, every page.")
+Words = Annotated[
+    list[str] | None,
+    typer.Argument(
+        metavar="PATTERN NAME=VALUE",
+        help="A declared access pattern (`ddbtool patterns`) and a value for each of its parameters.",
+        autocompletion=complete_pattern_words,
+        show_default=False,
+    ),
+]
+
+
+@app.command("query", cls=TargetCommand, short_help="Read items by access pattern or key condition.")
 def query(
     ctx: typer.Context,
+    words: Words = None,
     table_option: TableOption = None,
     pk: Pk = None,
     sk: Sk = None,
@@ -153,17 +168,36 @@ def query(
     consistent: Annotated[
         bool, typer.Option("--consistent", help="Strongly consistent reads (not on global indexes).")
     ] = False,
+    read_all: Annotated[
+        bool,
+        typer.Option("--all", help="Every item, past the pattern's limit.", rich_help_panel=PATTERN_PANEL),
+    ] = False,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            help="Print the pattern's request as JSON, as `aws dynamodb query --cli-input-json` "
+            "(or get-item) takes it; call nothing.",
+            rich_help_panel=PATTERN_PANEL,
+        ),
+    ] = False,
     output: DumpOutput = Dump.table,
     jmespath: JmesPath = None,
 ) -> None:
-    """Read the items of one partition, optionally narrowed by the sort key, every page.
+    """Read items by a declared access pattern, or by a key condition, every page.
 
-    The key attribute names come from the table or the index: give values only,
+    With PATTERN, the pattern's GetItem or Query runs with a value for each of
+    its parameters (text, or a number where the key attribute is N), up to its
+    limit (--limit N, --all); a GetItem that finds nothing is exit 1. With --pk,
+    the key attribute names come from the table or the index: give values only,
     typed by the table's attribute definitions.
 
     Examples:
 
     \b
+      ddbtool query customer-orders customer_id=c1
+      ddbtool query orders-by-status status=paid from=2024-03-01 to=2024-04-01 --all -o jsonl
+      ddbtool query order customer_id=c1 order_no=7 --explain > get-item.json
       ddbtool query --pk CUSTOMER#c1 --sk-begins-with ORDER#
       ddbtool query -t shop --index by-status --pk paid --where 'total > 100' -o jsonl
       ddbtool query --pk CUSTOMER#c1 --reverse --limit 5 -o json --query '[].sk'
@@ -174,6 +208,22 @@ def query(
     from ddbtool.items.keyquery import query as start
 
     connection = connect(ctx)
+    if words:
+        key_options = (pk, sk, sk_begins_with, sk_between, sk_gt, sk_gte, sk_lt, sk_lte, index)
+        if any(option is not None for option in key_options):
+            raise UsageError("a pattern fixes the key: give PATTERN NAME=VALUE... or --pk, not both")
+        _query_pattern(
+            connection,
+            words,
+            table_option,
+            PatternOptions(limit, read_all, reverse, consistent, where or [], split_attributes(attributes)),
+            explain=explain,
+            output=output,
+            jmespath=jmespath,
+        )
+        return
+    if read_all or explain:
+        raise UsageError("--all and --explain go with a PATTERN (see `ddbtool patterns`)")
     condition = key_condition(pk, sk, sk_begins_with, sk_between, sk_gt, sk_gte, sk_lt, sk_lte)
     selection = Selection(
         table_name(table_option),
@@ -188,6 +238,48 @@ def query(
     count = print_items(found, output, "query", jmespath)
     source = f"{found.table} index {index}" if index else found.table
     render.info(f"{count} items from {source}")
+
+
+class PatternOptions(NamedTuple):
+    limit: int | None
+    read_all: bool
+    reverse: bool
+    consistent: bool
+    where: list[str]
+    attributes: list[str]
+
+
+def _query_pattern(
+    connection: Connection,
+    words: list[str],
+    table_option: str | None,
+    options: PatternOptions,
+    *,
+    explain: bool,
+    output: Dump,
+    jmespath: str | None,
+) -> None:
+    """`query PATTERN NAME=VALUE...`: explain the pattern's request, or run it and print the items."""
+    from ddbtool.cli.items import print_items
+    from ddbtool.items.patternquery import plan_read, read
+    from ddbtool.project import access_pattern, designs
+
+    show_warnings(designs(table_option))
+    pattern = access_pattern(words[0], table_option)
+    planned = plan_read(pattern, words[1:], **options._asdict())
+    if explain:
+        render.print_json(planned.explained())
+        if planned.limit is not None and not pattern.get_item:
+            render.info(
+                f"ddbtool stops after {planned.limit} items; the AWS CLI reads every page: "
+                f"`aws dynamodb query --cli-input-json file://FILE --max-items {planned.limit}` stops there"
+            )
+        return
+    found = read(connection.dynamodb(), planned)
+    count = print_items(found, output, "query", jmespath)
+    where = f"{pattern.table} index {pattern.index}" if pattern.index else pattern.table
+    more = "; there may be more: --all reads every one" if count == planned.limit else ""
+    render.info(f"{count} items from {where} ({pattern.name}, {pattern.operation}){more}")
 
 
 @app.command("count", cls=TargetCommand, short_help="Count items, every page.")

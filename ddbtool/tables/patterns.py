@@ -134,11 +134,17 @@ class AccessPattern:
         return dict(given)
 
     def request(
-        self, given: Mapping[str, str], *, consistent: bool = False, reverse: bool = False
+        self,
+        given: Mapping[str, str],
+        *,
+        consistent: bool = False,
+        reverse: bool = False,
+        placeholders: Placeholders | None = None,
     ) -> dict[str, Any]:
         """The GetItem or Query request (low-level form, typed values) for these arguments.
 
-        A Query's Limit is not in it: the reader pages up to the pattern's limit.
+        A Query's Limit is not in it: the reader pages up to the pattern's limit. The
+        names and values go behind `placeholders`, which a filter may go on using.
         """
         arguments = self.arguments(given)
         try:
@@ -148,12 +154,15 @@ class AccessPattern:
                 if consistent:
                     request["ConsistentRead"] = True
                 return request
-            return self._query(arguments, consistent=consistent, reverse=reverse)
+            return self._query(
+                arguments, placeholders or Placeholders(), consistent=consistent, reverse=reverse
+            )
         except TemplateError as exc:
             raise UsageError(f"pattern {self.name}: {exc}") from None
 
-    def _query(self, arguments: Mapping[str, str], *, consistent: bool, reverse: bool) -> dict[str, Any]:
-        placeholders = Placeholders()
+    def _query(
+        self, arguments: Mapping[str, str], placeholders: Placeholders, *, consistent: bool, reverse: bool
+    ) -> dict[str, Any]:
         conditions = []
         for part in self.parts:
             name = placeholders.name(part.attribute)

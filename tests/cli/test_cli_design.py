@@ -94,3 +94,17 @@ def test_patterns_checks_as_lint_does(run: Any, monkeypatch: pytest.MonkeyPatch,
     assert "schemas/shop.yaml:45: access_patterns.customer-orders.key.sk: give one sort condition" in (
         result.stderr
     )
+
+
+def test_completion_offers_pattern_names_then_their_parameters(run: Any) -> None:
+    from types import SimpleNamespace
+
+    from ddbtool.cli.completion import complete_pattern_words
+
+    def complete(words: list[str], incomplete: str) -> list[str]:
+        return complete_pattern_words(SimpleNamespace(params={"words": words}), incomplete)
+
+    assert complete([], "cust") == ["customer", "customer-orders"]
+    assert complete(["order"], "") == ["customer_id=", "order_no="]
+    assert complete(["order", "customer_id=c1"], "") == ["order_no="]
+    assert complete(["nope"], "") == []
