@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -27,11 +28,19 @@ from ddbtool.cli.options import (
     kept,
     kept_params,
 )
-from ddbtool.errors import DdbtoolError, IncompleteOutputError, Interrupted, UsageError, from_botocore
+from ddbtool.errors import (
+    DdbtoolError,
+    IncompleteOutputError,
+    InputFileError,
+    Interrupted,
+    UsageError,
+    from_botocore,
+)
 from ddbtool.project import seed_files, seed_keys, table_name
 
 if TYPE_CHECKING:
     from ddbtool.items.scan import Scan
+    from ddbtool.tables.design import Entity
 
 
 def _seed_options_key(app: App) -> str:
@@ -174,12 +183,38 @@ def scan(
         limit=limit,
         page_size=page_size,
     )
-    count = print_items(found, output, "scan", jmespath)
+    entities = declared_entities(found.table) if output is Dump.table else ()
+    count = print_items(found, output, "scan", jmespath, entities=entities)
     source = f"{found.table} index {index}" if index else found.table
     render.info(f"{count} items from {source}")
 
 
-def print_items(found: Scan, output: Dump, operation: str, jmespath: str | None = None) -> int:
+def declared_entities(table: str) -> tuple[Entity, ...]:
+    """The entities the table's definition in ./schemas declares, for the table view; none without one.
+
+    A view is no reason to fail: a definition that does not load is only warned about.
+    """
+    from ddbtool.project import SCHEMAS, definitions
+    from ddbtool.yamlfile import yaml_files
+
+    if not yaml_files(SCHEMAS):
+        return ()
+    try:
+        specs = definitions()
+    except InputFileError as exc:
+        render.warn(f"items shown without their entities: {exc.lines()[0]} (see `ddbtool lint`)")
+        return ()
+    return next((spec.entities for spec in specs if spec.name == table), ())
+
+
+def print_items(
+    found: Scan,
+    output: Dump,
+    operation: str,
+    jmespath: str | None = None,
+    *,
+    entities: Sequence[Entity] = (),
+) -> int:
     """Stream the items of a scan or query in the chosen format; return how many.
 
     A failure after some items were printed says the output is incomplete. The
@@ -198,12 +233,19 @@ def print_items(found: Scan, output: Dump, operation: str, jmespath: str | None 
         f"the output is incomplete: the {operation} stopped after {{}} items; "
         f"run it again for all of {found.table}"
     )
+
+    def table(items: Iterable[dict[str, Any]]) -> None:
+        if entities:
+            _entity_tables(items, found.key, entities)
+        else:
+            render.item_table((shown(item, found.key) for item in items), found.key)
+
     try:
         return render.emit(
             counted(),
             output,
             leading=found.key,
-            table=lambda items: render.item_table((shown(item, found.key) for item in items), found.key),
+            table=table,
             query=jmespath,
         )
     except KeyboardInterrupt:
@@ -213,3 +255,15 @@ def print_items(found: Scan, output: Dump, operation: str, jmespath: str | None 
         if cause is None or isinstance(cause, UsageError):
             raise
         raise IncompleteOutputError(cause, incomplete.format(read[0])) from exc
+
+
+def _entity_tables(items: Iterable[dict[str, Any]], key: Sequence[str], entities: Sequence[Entity]) -> None:
+    """Tables of a hundred items at a time, one per entity, then the items of none as any item shows."""
+    from ddbtool.apps import shown
+    from ddbtool.items.entityview import sections
+
+    chunks = iter(items)
+    while chunk := list(islice(chunks, 100)):
+        for section in sections(chunk, entities, key, lambda item: shown(item, key)):
+            # Every column may wrap, so that each keeps some width however narrow the terminal.
+            render.print_table(section.columns, section.rows, title=section.title, wrap=section.columns)

@@ -268,7 +268,7 @@ def _query_pattern(
     pattern = access_pattern(words[0], table_option)
     planned = plan_read(pattern, words[1:], **options._asdict())
     if explain:
-        render.print_json(planned.explained())
+        render.emit(planned.explained(), "json")
         if planned.limit is not None and not pattern.get_item:
             render.info(
                 f"ddbtool stops after {planned.limit} items; the AWS CLI reads every page: "

@@ -113,11 +113,15 @@ def _seed_table(
     client: DynamoDBClient, table: str, seeds: list[SeedItem], key: Sequence[str], options: dict[str, Any]
 ) -> list[str]:
     batched = {PLAIN_KIND, *(kind for app in installed() for kind in app.seed_batch_kinds)}
-    items = [seed.item for seed in seeds if seed.kind in batched]
+    items = [seed.item for seed in seeds if seed.kind in batched or seed.by_entity]
     write_items(client, table, items, key, **options, checked=True)  # load_seeds checked them
     notes: list[str] = []
     for app in installed():
-        own = [seed for seed in seeds if seed.kind in app.seed_kinds and seed.kind not in batched]
+        own = [
+            seed
+            for seed in seeds
+            if seed.kind in app.seed_kinds and seed.kind not in batched and not seed.by_entity
+        ]
         if own and app.write_seeds is not None:
             notes += app.write_seeds(SeedWrite(client, table, own, key, options))
     return notes

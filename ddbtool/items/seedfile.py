@@ -1,7 +1,9 @@
 """Seed files in YAML: the envelope and plain items, validated into a plan.
 
 A seed file names its `table` and holds `items`: plain items for any
-single-table design, as ordinary YAML values (the README documents the format).
+single-table design, as ordinary YAML values, and `entities`: items by the
+entities the table's definition declares (entityseed.py; the README documents
+the format).
 Other lists belong to the installed apps (ddbtool.apps): each app reads the
 sections it registered into seed items, and a file with a list no app knows is
 an error like any other.
@@ -24,11 +26,14 @@ from ddbtool import yamlfile
 from ddbtool.apps import installed
 from ddbtool.errors import InputFileError, Problem
 from ddbtool.items.batch import show_key_values
+from ddbtool.items.entityseed import SECTION as ENTITIES
+from ddbtool.items.entityseed import entity_items
 from ddbtool.limits import describe_type, item_problems, scalar_type
 from ddbtool.values import from_yaml
 from ddbtool.yamlfile import Checker, YamlList, YamlMap, join, line_of
 
 if TYPE_CHECKING:
+    from ddbtool.tables.design import Entity
     from ddbtool.tables.spec import TableSpec
 
 PLAIN_KIND = "item"
@@ -44,6 +49,8 @@ class TableKey:
 
     attributes: tuple[tuple[str, str], ...]
     indexed: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    # The entities its definition declares, whose items a seed file may list by entity.
+    entities: tuple[Entity, ...] = field(default=(), compare=False)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -59,7 +66,7 @@ class TableKey:
         """From a table definition in ./schemas (where only key attributes have types)."""
         names = [name for name in (spec.key.partition, spec.key.sort) if name]
         others = tuple((name, kind) for name, kind in spec.attributes.items() if name not in names)
-        return cls(tuple((name, spec.attributes[name]) for name in names), others)
+        return cls(tuple((name, spec.attributes[name]) for name in names), others, spec.entities)
 
     @classmethod
     def from_description(cls, table: Mapping[str, Any]) -> TableKey:
@@ -102,6 +109,8 @@ class SeedItem:
     source: Any = None
     # Set by an app whose items only fit a table keyed its way.
     key_rule: KeyRule | None = None
+    # Listed by entity (entityseed.py): written whole by the batch writer, as plain items are.
+    by_entity: bool = False
 
     def problem(self, message: str, path: Sequence[str | int] = ()) -> Problem:
         """A problem with the item, or with the value at `path` inside it (then at that value's line)."""
@@ -133,9 +142,10 @@ class SeedPlan:
         return [seed.item for seed in self.items if seed.table == table]
 
     def counts(self) -> dict[str, int]:
-        """Items per kind, every kind an installed app seeds listed, then plain items."""
+        """Items per kind: every kind an installed app seeds, the entities seeded, then plain items."""
         found = Counter(seed.kind for seed in self.items)
-        kinds = [*(kind for app in installed() for kind in app.seed_kinds), PLAIN_KIND]
+        entities = (seed.kind for seed in self.items if seed.by_entity)
+        kinds = [*(kind for app in installed() for kind in app.seed_kinds), *entities, PLAIN_KIND]
         return {kind: found[kind] for kind in dict.fromkeys(kinds)}
 
 
@@ -153,7 +163,7 @@ def load_seeds(
     """
     problems: list[Problem] = []
     documents: list[SeedDocument] = []
-    fields = ("table", *(name for app in installed() for name in app.seed_sections), "items")
+    fields = ("table", *(name for app in installed() for name in app.seed_sections), ENTITIES, "items")
     for path in paths:
         check = Checker(str(path))
         try:
@@ -171,13 +181,17 @@ def load_seeds(
     for app in installed():
         if app.read_seeds is not None:
             seeds.extend(app.read_seeds(documents, **(app_options or {}).get(app.name, {})))
+    keys: dict[str, TableKey] = {}
     for document in documents:
+        if ENTITIES in document.doc and document.table:
+            key = keys.setdefault(document.table, key_of(document.table))
+            seeds.extend(entity_items(document, key.entities, key.types))
         seeds.extend(_plain_items(document.check, document.doc, document.table))
         problems.extend(document.check.problems)
 
-    keys: dict[str, TableKey] = {}
     for table in dict.fromkeys(seed.table for seed in seeds if seed.table):
-        keys[table] = key_of(table)
+        if table not in keys:
+            keys[table] = key_of(table)
     problems.extend(_check_items(seeds, keys))
     if problems:
         raise InputFileError(problems)

@@ -91,7 +91,7 @@ def test_patterns_checks_as_lint_does(run: Any, monkeypatch: pytest.MonkeyPatch,
     monkeypatch.chdir(tmp_path)
     result = run("patterns")
     assert result.exit_code == 2
-    assert "schemas/shop.yaml:45: access_patterns.customer-orders.key.sk: give one sort condition" in (
+    assert "schemas/shop.yaml:46: access_patterns.customer-orders.key.sk: give one sort condition" in (
         result.stderr
     )
 

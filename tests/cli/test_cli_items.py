@@ -108,7 +108,10 @@ def test_scan_outputs(cli: Any) -> None:
     cli("seed")
     table = cli("scan")
     assert table.exit_code == 0, table.stderr
-    for text in ("with @bayko (Andrew Bayko)", "from @andrewbrown (Andrew Brown)", "@londo (Londo Mollari)"):
+    # The definition declares users, groups and messages: a section each, with its own columns.
+    for title in ("group", "message", "user"):
+        assert f"\n{title} " in f"\n{table.stdout}"
+    for text in ("Put that on a mug.", "Londo Mollari", "message_group_uuid", "message_uuid"):
         assert text in table.stdout
     assert f"{TOTAL} items from cruddur-messages" in table.stderr
 

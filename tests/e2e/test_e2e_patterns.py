@@ -18,19 +18,6 @@ pytestmark = pytest.mark.e2e
 
 SHOP = ROOT / "tests" / "examples" / "shop"
 
-# The shop's items with their keys written out, as `put` takes them.
-ITEMS = """\
-- {pk: "CUSTOMER#c1", sk: PROFILE, customer_id: c1, name: Ada Lovelace}
-- {pk: "CUSTOMER#c1", sk: "ORDER#00000007", customer_id: c1, order_no: 7, status: paid,
-   placed_at: "2024-03-01T10:00:00Z", total: 12.50, gsi1pk: "STATUS#paid", gsi1sk: "2024-03-01T10:00:00Z"}
-- {pk: "CUSTOMER#c1", sk: "ORDER#00000008", customer_id: c1, order_no: 8, status: open,
-   placed_at: "2024-03-02T09:30:00Z", total: 99.99, gsi1pk: "STATUS#open", gsi1sk: "2024-03-02T09:30:00Z"}
-- {pk: "CUSTOMER#c1", sk: "ORDER#00000012", customer_id: c1, order_no: 12, status: paid,
-   placed_at: "2024-03-05T16:45:00Z", total: 120, gsi1pk: "STATUS#paid", gsi1sk: "2024-03-05T16:45:00Z"}
-- {pk: "CUSTOMER#c2", sk: "ORDER#00000003", customer_id: c2, order_no: 3, status: paid,
-   placed_at: "2024-02-27T08:00:00Z", total: 5, gsi1pk: "STATUS#paid", gsi1sk: "2024-02-27T08:00:00Z"}
-"""
-
 
 def parse(text: str) -> Any:
     return json.loads(text, parse_float=Decimal, parse_int=Decimal)
@@ -38,17 +25,54 @@ def parse(text: str) -> Any:
 
 @pytest.fixture
 def shop(ddbtool: Any, endpoint: str, tmp_path: Path) -> Any:
-    """Run ddbtool in a copy of the example shop's folder, its table loaded and holding five items."""
-    shutil.copytree(SHOP / "schemas", tmp_path / "schemas")
-    (tmp_path / "items.yaml").write_text(ITEMS)
+    """Run ddbtool in a copy of the example shop's folder, its table loaded and seeded by entity."""
+    shutil.copytree(SHOP, tmp_path, dirs_exist_ok=True)
 
     def run(*args: str, **kwargs: Any) -> Any:
         return ddbtool(*args, "--endpoint-url", endpoint, cwd=tmp_path, **kwargs)
 
     assert run("schema-load").returncode == 0
-    loaded = run("put", "--file", "items.yaml")
-    assert loaded.returncode == 0, loaded.stderr
+    seeded = run("seed", "--output", "json")
+    assert seeded.returncode == 0, seeded.stderr
+    counts = json.loads(seeded.stdout)["items"]
+    assert (counts["customer"], counts["order"], counts["item"]) == (2, 4, 1)
     return run
+
+
+def test_seeding_by_entity_fills_table_and_index_keys(shop: Any, endpoint: str) -> None:
+    items = [parse(line) for line in shop("scan", "-o", "jsonl").stdout.splitlines()]
+    order = next(item for item in items if item["sk"] == "ORDER#00000012")
+    assert order == {
+        "pk": "CUSTOMER#c1",
+        "sk": "ORDER#00000012",
+        "gsi1pk": "STATUS#paid",
+        "gsi1sk": "2024-03-05T16:45:00Z",
+        "customer_id": "c1",
+        "order_no": 12,
+        "status": "paid",
+        "placed_at": "2024-03-05T16:45:00Z",
+        "total": 120,
+    }
+    customer = next(item for item in items if item["sk"] == "PROFILE" and item["customer_id"] == "c2")
+    assert customer["pk"] == "CUSTOMER#c2" and "gsi1pk" not in customer
+    again = shop("seed")  # the same files give the same items
+    assert again.returncode == 0, again.stderr
+    assert len(shop("scan", "-o", "jsonl").stdout.splitlines()) == len(items) == 7
+
+
+@pytest.mark.parametrize("columns", ["80", "160"])
+def test_scan_shows_items_by_entity_at_any_width(shop: Any, columns: str) -> None:
+    found = shop("scan", env={"COLUMNS": columns})
+    assert found.returncode == 0, found.stderr
+    lines = found.stdout.splitlines()
+    assert all(len(line) <= int(columns) for line in lines)
+    titles = [line.strip() for line in lines if line.strip() in ("customer", "order", "other items")]
+    assert titles == ["customer", "order", "other items"]
+    cells = " ".join(line.replace("│", " ") for line in lines)
+    for value in ("Ada", "Lovelace", "99.99", "120", "ORDER#0000", "NOTE#1", "declared"):
+        assert value in cells
+    if columns == "160":
+        assert "email" in cells and "gsi1pk" not in cells  # index keys built from status only repeat it
 
 
 def test_a_get_item_pattern_reads_one_item_and_none_is_exit_1(shop: Any) -> None:
@@ -146,7 +170,33 @@ def test_wrong_arguments_and_a_broken_definition_are_exit_2(ddbtool: Any, tmp_pa
     definition.write_text(definition.read_text().replace("index: by-status", "index: by-colour"))
     broken = ddbtool("query", "customer-orders", "customer_id=c1", cwd=tmp_path)
     assert broken.returncode == 2
-    assert "schemas/shop.yaml:50: access_patterns.orders-by-status.index: table 'shop' has no index" in (
+    assert "schemas/shop.yaml:51: access_patterns.orders-by-status.index: table 'shop' has no index" in (
         broken.stderr
     )
     assert "Traceback" not in broken.stderr
+
+
+def test_the_bundled_design_runs_patterns_a_and_b_by_name(ddbtool: Any, endpoint: str) -> None:
+    def run(*args: str) -> Any:
+        result = ddbtool(*args, "--endpoint-url", endpoint)
+        assert result.returncode == 0, result.stderr
+        return result
+
+    run("schema-load")
+    run("seed")
+    andrew = "cb3ad761-ce99-4a8e-9880-1b908c735e8c"
+    by_name = parse(run("query", "conversations-of-user", f"user_uuid={andrew}", "-o", "json").stdout)
+    listed = parse(run("list-conversations", "andrewbrown", "-o", "json").stdout)
+    assert [item["message_group_uuid"] for item in by_name] == [c["message_group_uuid"] for c in listed]
+    assert len(listed) >= 2
+
+    group = "5ae290ed-55d1-47a0-bc6d-fe2bc2700399"
+    newest = parse(
+        run("query", "messages-of-conversation", f"message_group_uuid={group}", "-o", "json").stdout
+    )
+    shown = parse(run("get-conversation", group, "-o", "json").stdout)
+    assert [m["message_uuid"] for m in reversed(newest)] == [m["message_uuid"] for m in shown]
+    members = parse(
+        run("query", "groups-of-conversation", f"message_group_uuid={group}", "-o", "json").stdout
+    )
+    assert len(members) == 2 and all(m["pk"].startswith("GRP#") for m in members)
