@@ -11,6 +11,9 @@ from ddbtool.apps.cruddur import conversations
 from ddbtool.apps.cruddur.model import group_item, timestamp
 from ddbtool.apps.cruddur.users import DynamoUsers
 from ddbtool.errors import NotFoundError, UsageError
+from ddbtool.tables.definition import load_definitions
+from ddbtool.tables.patterns import AccessPattern, KeyPart
+from ddbtool.tables.templates import parse
 
 from ..messaging import (
     ANDREW,
@@ -27,6 +30,7 @@ from ..messaging import (
     seed,
     write,
 )
+from ..support import SCHEMAS
 
 
 @pytest.fixture
@@ -104,12 +108,27 @@ def test_conversations_in_a_time_range(
 
 
 def test_time_range_is_a_key_condition_with_placeholders() -> None:
-    condition = conversations.time_range("2023-01-01T00:00:00Z", "2023-02-01T00:00:00Z").key_condition(
-        "GRP#x"
+    period = conversations.time_range("2023-01-01T00:00:00Z", "2023-02-01T00:00:00Z")
+    pattern = period.read(
+        AccessPattern("b", "t", KeyPart("pk", "S", "=", (parse(conversations.CONVERSATIONS_OF_USER),)))
     )
-    assert condition["KeyConditionExpression"] == "#pk = :pk AND #sk BETWEEN :since AND :until"
-    assert condition["ExpressionAttributeNames"] == {"#pk": "pk", "#sk": "sk"}
-    assert condition["ExpressionAttributeValues"][":since"] == {"S": "2023-01-01T00:00:00.000000+00:00"}
+    request = pattern.request({"user_uuid": "x", **period.arguments()})
+    assert request["KeyConditionExpression"] == "#n0 = :v0 AND #n1 BETWEEN :v1 AND :v2"
+    assert request["ExpressionAttributeNames"] == {"#n0": "pk", "#n1": "sk"}
+    assert request["ExpressionAttributeValues"][":v0"] == {"S": "GRP#x"}
+    assert request["ExpressionAttributeValues"][":v1"] == {"S": "2023-01-01T00:00:00.000000+00:00"}
+
+
+def test_the_app_reads_as_the_bundled_definition_declares() -> None:
+    [spec] = load_definitions([SCHEMAS / "cruddur-messages.yaml"])
+    declared = {p.name: p for p in spec.patterns}
+    assert (
+        str(declared["conversations-of-user"].partition.templates[0]) == conversations.CONVERSATIONS_OF_USER
+    )
+    assert declared["conversations-of-user"].newest_first
+    assert str(declared["messages-of-conversation"].partition.templates[0]) == (
+        conversations.MESSAGES_OF_CONVERSATION
+    )
 
 
 @pytest.mark.parametrize(

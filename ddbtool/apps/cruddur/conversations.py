@@ -9,14 +9,16 @@ filtered on the current year and so hid every conversation each January.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from ddbtool.apps.cruddur.model import GROUP_PREFIX, MESSAGE_PREFIX, is_uuid, parse_timestamp, timestamp
+from ddbtool.apps.cruddur.model import is_uuid, parse_timestamp, timestamp
 from ddbtool.apps.cruddur.users import UserDirectory, require_user
 from ddbtool.errors import NotFoundError, UsageError
-from ddbtool.values import from_dynamo, to_dynamo
+from ddbtool.tables.patterns import AccessPattern, KeyPart
+from ddbtool.tables.templates import parse
+from ddbtool.values import from_dynamo
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -49,27 +51,20 @@ class TimeRange:
     since: str | None = None
     until: str | None = None
 
-    def key_condition(self, partition: str) -> dict[str, Any]:
-        """KeyConditionExpression and its names and values for `pk = partition` within the range."""
-        # Names and values always go through placeholders: DynamoDB reserves hundreds of words.
-        values: dict[str, str] = {":pk": partition}
-        condition = "#pk = :pk"
+    def read(self, pattern: AccessPattern) -> AccessPattern:
+        """The pattern narrowed to this range: a key condition on `sk`, never a filter."""
+        templates: tuple[str, ...]
         if self.since and self.until:
-            condition += " AND #sk BETWEEN :since AND :until"
-        elif self.since:
-            condition += " AND #sk >= :since"
-        elif self.until:
-            condition += " AND #sk <= :until"
-        if self.since:
-            values[":since"] = self.since
-        if self.until:
-            values[":until"] = self.until
-        names = {"#pk": "pk", "#sk": "sk"} if "#sk" in condition else {"#pk": "pk"}
-        return {
-            "KeyConditionExpression": condition,
-            "ExpressionAttributeNames": names,
-            "ExpressionAttributeValues": to_dynamo(values),
-        }
+            operator, templates = "between", ("{since}", "{until}")
+        elif self.since or self.until:
+            operator, templates = ("gte", ("{since}",)) if self.since else ("lte", ("{until}",))
+        else:
+            return pattern
+        return replace(pattern, sort=KeyPart("sk", "S", operator, tuple(parse(t) for t in templates)))
+
+    def arguments(self) -> dict[str, str]:
+        """The values of the range's parameters, as the narrowed pattern takes them."""
+        return {name: value for name, value in (("since", self.since), ("until", self.until)) if value}
 
     def describe(self) -> str:
         """The range in words, for messages; empty when unbounded."""
@@ -114,22 +109,29 @@ class ConsumedCapacity:
         self.pages += 1
 
 
+# Patterns B and A, as schemas/cruddur-messages.yaml declares them (conversations-of-user,
+# messages-of-conversation), run through the toolkit's pattern engine.
+CONVERSATIONS_OF_USER = "GRP#{user_uuid}"
+MESSAGES_OF_CONVERSATION = "MSG#{message_group_uuid}"
+
+
 def _query(
     client: DynamoDBClient,
     table: str,
-    partition: str,
+    partition: tuple[str, str],
     period: TimeRange,
     *,
     newest_first: bool,
     limit: int | None,
     capacity: ConsumedCapacity | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Items of one partition in `sk` order, every page, stopping after `limit` items."""
-    request: dict[str, Any] = {
-        "TableName": table,
-        "ScanIndexForward": not newest_first,
-        **period.key_condition(partition),
-    }
+    """Items of one partition (a template and its one parameter's value) in `sk` order, every page,
+    stopping after `limit` items."""
+    template, value = partition
+    key = KeyPart("pk", "S", "=", (parse(template),))
+    pattern = period.read(AccessPattern(template, table, key, newest_first=newest_first))
+    [name] = pattern.partition.templates[0].names
+    request = pattern.request({name: value, **period.arguments()})
     if capacity is not None:
         request["ReturnConsumedCapacity"] = "TOTAL"
     pagination: PaginatorConfigTypeDef = {}
@@ -158,7 +160,12 @@ def list_conversations(
 ) -> Iterator[dict[str, Any]]:
     """Pattern B: one user's conversations, newest first, each naming the other participant."""
     items = _query(
-        client, table, f"{GROUP_PREFIX}{user_uuid}", period or TimeRange(), newest_first=True, limit=limit
+        client,
+        table,
+        (CONVERSATIONS_OF_USER, user_uuid),
+        period or TimeRange(),
+        newest_first=True,
+        limit=limit,
     )
     for item in items:
         yield {
@@ -196,7 +203,7 @@ def get_conversation(
     items = _query(
         client,
         table,
-        f"{MESSAGE_PREFIX}{group_uuid}",
+        (MESSAGES_OF_CONVERSATION, group_uuid),
         period,
         newest_first=not read_all,
         limit=None if read_all else limit,
