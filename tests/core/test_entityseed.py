@@ -106,10 +106,9 @@ def test_items_are_told_apart_by_entity_and_shown_in_sections() -> None:
         "order",
         None,
     ]
-    shown = sections(
-        items, SHOP.entities, ("pk", "sk"), (["kind", "pk", "sk"], lambda i: ["?", i["pk"], i["sk"]])
-    )
+    shown = sections(items, SHOP.entities, ("pk", "sk"), lambda i: {"pk": i["pk"], "note": "?"})
     assert [(s.title, len(s.rows)) for s in shown] == [("customer", 2), ("order", 4), ("other items", 1)]
     assert shown[0].columns == ["pk", "sk", "customer_id", "name", "email"]
     assert shown[1].columns == ["pk", "sk", "customer_id", "order_no", "status", "placed_at", "total"]
-    assert shown[2].rows == [["?", "NOTE#1", "NOTE"]]
+    assert shown[2].columns == ["pk", "sk", "note"]
+    assert shown[2].rows == [["NOTE#1", "", "?"]]
