@@ -147,7 +147,7 @@ def seed_files(files: list[Path] | None) -> list[Path]:
 def seed_keys(client: DynamoDBClient) -> KeyLookup:
     """Each table's key from its definition in ./schemas, else from the live table."""
     from ddbtool.items.seedfile import TableKey
-    from ddbtool.tables.admin import require_table
+    from ddbtool.tables.live import require
     from ddbtool.yamlfile import yaml_files
 
     defined = {spec.name: spec for spec in definitions()} if yaml_files(SCHEMAS) else {}
@@ -155,6 +155,6 @@ def seed_keys(client: DynamoDBClient) -> KeyLookup:
     def key_of(table: str) -> TableKey:
         if table in defined:
             return TableKey.from_spec(defined[table])
-        return TableKey.from_description(require_table(client, table))
+        return TableKey.from_live(require(client, table))
 
     return key_of

@@ -37,9 +37,9 @@ Attributes = Annotated[
 def table_keys(client: DynamoDBClient, table: str) -> TableKeys:
     """The key names and attribute types of the live table."""
     from ddbtool.items.keys import TableKeys
-    from ddbtool.tables.admin import require_table
+    from ddbtool.tables.live import require
 
-    return TableKeys.from_description(require_table(client, table))
+    return TableKeys(require(client, table))
 
 
 def print_item(item: dict[str, Any], key: Sequence[str], output: Dump, jmespath: str | None = None) -> None:

@@ -132,14 +132,14 @@ def export_status(
       ddbtool export-status arn:aws:dynamodb:us-east-1:123456789012:table/t/export/0171 --output json
     """
     from ddbtool.items import s3transfer
-    from ddbtool.tables.admin import require_table
+    from ddbtool.tables.live import require
 
     connection = connect(ctx)
     client = connection.dynamodb()
     if arns:
         found = [s3transfer.describe_export(client, arn) for arn in arns]
     else:
-        table_arn = require_table(client, table_name(table))["TableArn"]
+        table_arn = require(client, table_name(table)).arn
         found = list(s3transfer.list_exports(client, table_arn))
     _print_status(found, _EXPORT_FIELDS, output, jmespath)
 

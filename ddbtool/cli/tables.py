@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -23,6 +23,9 @@ from ddbtool.cli.options import (
 )
 from ddbtool.errors import UsageError
 from ddbtool.project import SCHEMAS, definitions, table_name
+
+if TYPE_CHECKING:
+    from ddbtool.tables.live import LiveTable
 
 Definitions = Annotated[
     list[Path] | None,
@@ -178,48 +181,50 @@ def describe_table(
       ddbtool describe-table --output json | jq .indexes
       ddbtool describe-table orders -o json --query 'indexes[].name'
     """
-    from ddbtool.tables.admin import summary
+    from ddbtool.tables.live import require, summary
 
     connection = connect(ctx)
-    found = summary(connection.dynamodb(), table_name(table_option, table))
-    render.emit(found, output, table=_describe, query=jmespath)
+    found = require(connection.dynamodb(), table_name(table_option, table), ttl=True)
+    render.emit(summary(found), output, table=lambda _: _describe(found), query=jmespath)
 
 
-def _describe(found: dict[str, Any]) -> None:
+def _describe(found: LiveTable) -> None:
     """describe-table's table view: a field/value table, then the indexes."""
-    key = found["key"]
-    capacity = found["capacity"]
+
+    def key(name: str | None) -> str:
+        return f"{name} ({found.attributes[name]})" if name else "-"
+
+    capacity = found.capacity
     render.print_pairs(
         [
-            ("table", found["table"]),
-            ("status", found["status"]),
-            ("partition key", f"{key['partition']} ({found['attributes'][key['partition']]})"),
-            ("sort key", f"{key['sort']} ({found['attributes'][key['sort']]})" if key["sort"] else "-"),
+            ("table", found.name),
+            ("status", found.status),
+            ("partition key", key(found.key.partition)),
+            ("sort key", key(found.key.sort)),
             (
                 "billing",
-                found["billing"]
-                + (f" (read {capacity['read']}, write {capacity['write']})" if capacity else ""),
+                found.billing + (f" (read {capacity.read}, write {capacity.write})" if capacity else ""),
             ),
-            ("stream", found["stream"] or "off"),
-            ("ttl", found["ttl"] or "off"),
-            ("deletion protection", "on" if found["deletion_protection"] else "off"),
-            ("items (approx.)", found["item_count"]),
-            ("size (bytes)", found["size_bytes"]),
+            ("stream", found.stream or "off"),
+            ("ttl", found.ttl or "off"),
+            ("deletion protection", "on" if found.deletion_protection else "off"),
+            ("items (approx.)", found.item_count),
+            ("size (bytes)", found.size_bytes),
         ],
-        title=found["table"],
+        title=found.name,
     )
-    if found["indexes"]:
+    if found.indexes:
         render.print_table(
             ["index", "kind", "partition", "sort", "projection", "status"],
             [
                 (
-                    i["name"],
-                    i["kind"],
-                    i["partition"],
-                    i["sort"] or "-",
-                    i["projection"] + (f" {i['include']}" if i["include"] else ""),
-                    i["status"],
+                    i.name,
+                    i.kind,
+                    i.key.partition,
+                    i.key.sort or "-",
+                    i.projection + (f" {list(i.include)}" if i.include else ""),
+                    i.status,
                 )
-                for i in found["indexes"]
+                for i in found.indexes
             ],
         )

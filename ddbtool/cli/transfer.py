@@ -228,14 +228,14 @@ def import_(
         raise UsageError("name the dump files to import: ddbtool import FILE...")
     from ddbtool.items.importer import check_files, import_files
     from ddbtool.items.pace import Pace
-    from ddbtool.tables.admin import require_table
+    from ddbtool.tables.live import require
 
     client = connection.dynamodb()
     shape = _shape(client, table_name(table))
     with render.progress(None, f"checking {len(files)} files") as checked:
         total = check_files(files, shape, on_progress=checked)
     announce(connection, f"importing {total:,} items into {shape.table}")
-    require_table(client, shape.table)
+    require(client, shape.table)
     started = time.perf_counter()
     with render.progress(total, f"importing into {shape.table}") as advance:
         result = import_files(

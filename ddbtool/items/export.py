@@ -360,6 +360,6 @@ def _segment(
 
 def approximate_count(client: DynamoDBClient, table: str) -> int:
     """DynamoDB's approximate item count (updated about every six hours; 0 when unknown)."""
-    from ddbtool.tables.admin import require_table
+    from ddbtool.tables.live import require
 
-    return int(require_table(client, table).get("ItemCount") or 0)
+    return require(client, table).item_count or 0

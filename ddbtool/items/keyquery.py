@@ -17,7 +17,7 @@ from ddbtool.items.expressions import Placeholders, projection
 from ddbtool.items.keys import Key, TableKeys
 from ddbtool.items.scan import Scan, items_of, pages, parallel_pages
 from ddbtool.items.where import filter_expression
-from ddbtool.tables.admin import require_table
+from ddbtool.tables.live import require
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -65,7 +65,7 @@ class Selection:
 
 
 def _request(client: DynamoDBClient, selection: Selection, *, count: bool) -> tuple[Key, dict[str, Any]]:
-    keys = TableKeys.from_description(require_table(client, selection.table))
+    keys = TableKeys(require(client, selection.table))
     key = keys.key_of(selection.index, consistent=selection.consistent)
     placeholders = Placeholders()
     request: dict[str, Any] = {"TableName": selection.table, "ConsistentRead": selection.consistent}

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ddbtool.errors import UsageError
 from ddbtool.limits import KEY_TYPES
 from ddbtool.values import from_text, from_yaml
+
+if TYPE_CHECKING:
+    from ddbtool.tables.live import LiveTable
 
 
 @dataclass(frozen=True)
@@ -39,39 +42,25 @@ class Key:
 
 @dataclass(frozen=True)
 class TableKeys:
-    """What item commands need of DescribeTable: the key, the indexes' keys, the attribute types."""
+    """What item commands need of a live table: its key and its indexes' keys, typed."""
 
-    table: str
-    key: Key
-    types: Mapping[str, str]
-    indexes: Mapping[str, tuple[str, Key]]  # name -> ("global" | "local", its key)
+    live: LiveTable
 
-    @classmethod
-    def from_description(cls, description: Mapping[str, Any]) -> TableKeys:
-        types = {a["AttributeName"]: a["AttributeType"] for a in description["AttributeDefinitions"]}
+    @property
+    def table(self) -> str:
+        return self.live.name
 
-        def key(schema: Sequence[Mapping[str, str]]) -> Key:
-            ordered = sorted(schema, key=lambda k: k["KeyType"] != "HASH")
-            return Key(tuple((k["AttributeName"], types[k["AttributeName"]]) for k in ordered))
+    @property
+    def key(self) -> Key:
+        return Key(self.live.typed(self.live.key))
 
-        indexes = {
-            index["IndexName"]: (kind, key(index["KeySchema"]))
-            for kind, field in (("global", "GlobalSecondaryIndexes"), ("local", "LocalSecondaryIndexes"))
-            for index in description.get(field) or []
-        }
-        return cls(description["TableName"], key(description["KeySchema"]), types, indexes)
+    @property
+    def types(self) -> Mapping[str, str]:
+        return self.live.attributes
 
     def key_of(self, index: str | None, *, consistent: bool = False) -> Key:
         """The key of the table, or of one of its indexes; UsageError for an unknown index."""
-        if not index:
-            return self.key
-        if index not in self.indexes:
-            names = ", ".join(sorted(self.indexes)) or "none"
-            raise UsageError(f"table {self.table!r} has no index {index!r} (its indexes: {names})")
-        kind, key = self.indexes[index]
-        if kind == "global" and consistent:
-            raise UsageError("--consistent does not work on a global index: DynamoDB reads those eventually")
-        return key
+        return Key(self.live.typed(self.live.key_of(index, consistent=consistent)))
 
     def value(self, name: str, text: str) -> Any:
         """`text` as the value of attribute `name`: typed by its definition, else read as YAML."""

@@ -64,9 +64,9 @@ def start_export(
 ) -> dict[str, Any]:
     """Start ExportTableToPointInTime (full, or incremental from `since` to now); its description."""
     client = connection.dynamodb()
-    from ddbtool.tables.admin import require_table
+    from ddbtool.tables.live import require
 
-    arn = require_table(client, table)["TableArn"]
+    arn = require(client, table).arn
     _require_bucket(connection, where)
     request: dict[str, Any] = {
         "TableArn": arn,
@@ -133,7 +133,7 @@ def start_import(connection: Connection, spec: TableSpec, where: S3Location) -> 
             "import into a definition without them, or import the files with `ddbtool import FILE...`"
         )
     client = connection.dynamodb()
-    from ddbtool.tables.admin import describe
+    from ddbtool.tables.live import describe
 
     if describe(client, spec.name) is not None:
         raise DdbtoolError(

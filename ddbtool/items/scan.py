@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from ddbtool.errors import UsageError
-from ddbtool.tables.admin import require_table
+from ddbtool.tables.live import require
 from ddbtool.values import from_dynamo
 
 if TYPE_CHECKING:
@@ -54,8 +54,7 @@ def scan(
         raise UsageError("--segments must be 1 or more")
     if limit is not None and limit < 1:
         raise UsageError("--limit must be 1 or more")
-    description = require_table(client, table)
-    key = _key_of(description, index, consistent)
+    key = require(client, table).key_of(index, consistent=consistent).names
     params: dict[str, Any] = {"TableName": table, "ConsistentRead": consistent}
     if index:
         params["IndexName"] = index
@@ -66,24 +65,6 @@ def scan(
     else:
         found = parallel_pages(client, params, segments, page_size)
     return Scan(table, key, items_of(found, limit))
-
-
-def _key_of(description: Mapping[str, Any], index: str | None, consistent: bool) -> tuple[str, ...]:
-    key_schema = description["KeySchema"]
-    if index:
-        found = {i["IndexName"]: ("global", i) for i in description.get("GlobalSecondaryIndexes", [])}
-        found |= {i["IndexName"]: ("local", i) for i in description.get("LocalSecondaryIndexes", [])}
-        if index not in found:
-            names = ", ".join(sorted(found)) or "none"
-            raise UsageError(
-                f"table {description['TableName']!r} has no index {index!r} (its indexes: {names})"
-            )
-        kind, spec = found[index]
-        if kind == "global" and consistent:
-            raise UsageError("--consistent does not work on a global index: DynamoDB reads those eventually")
-        key_schema = spec["KeySchema"]
-    ordered = sorted(key_schema, key=lambda k: k["KeyType"] != "HASH")
-    return tuple(k["AttributeName"] for k in ordered)
 
 
 def items_of(pages: Iterator[Page], limit: int | None) -> Iterator[dict[str, Any]]:

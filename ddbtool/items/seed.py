@@ -19,7 +19,7 @@ from ddbtool.errors import Interrupted
 from ddbtool.items.batch import RetryPolicy, write_items
 from ddbtool.items.pace import Pace
 from ddbtool.items.seedfile import PLAIN_KIND
-from ddbtool.tables.admin import require_table
+from ddbtool.tables.live import require
 from ddbtool.values import to_dynamo
 
 if TYPE_CHECKING:
@@ -83,7 +83,7 @@ def write_seed(
     """
     tables = plan.tables()
     for table in tables:
-        require_table(client, table)
+        require(client, table)
     if on_start is not None:
         on_start(tables)
     done = [0]

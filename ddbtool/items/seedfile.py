@@ -34,6 +34,7 @@ from ddbtool.yamlfile import Checker, YamlList, YamlMap, join, line_of
 
 if TYPE_CHECKING:
     from ddbtool.tables.design import Entity
+    from ddbtool.tables.live import LiveTable
     from ddbtool.tables.spec import TableSpec
 
 PLAIN_KIND = "item"
@@ -69,13 +70,11 @@ class TableKey:
         return cls(tuple((name, spec.attributes[name]) for name in names), others, spec.entities)
 
     @classmethod
-    def from_description(cls, table: Mapping[str, Any]) -> TableKey:
-        """From DescribeTable's `Table`."""
-        types = {a["AttributeName"]: a["AttributeType"] for a in table["AttributeDefinitions"]}
-        ordered = sorted(table["KeySchema"], key=lambda k: k["KeyType"] != "HASH")
-        names = [k["AttributeName"] for k in ordered]
-        others = tuple((name, kind) for name, kind in types.items() if name not in names)
-        return cls(tuple((name, types[name]) for name in names), others)
+    def from_live(cls, table: LiveTable) -> TableKey:
+        """From the live table."""
+        names = table.key.names
+        others = tuple((name, kind) for name, kind in table.attributes.items() if name not in names)
+        return cls(table.typed(table.key), others)
 
 
 @dataclass(frozen=True)

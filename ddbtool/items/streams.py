@@ -21,12 +21,6 @@ EMPTY_PAGES_AT_TIP = 3
 RECORDS_PER_CALL = 1000
 
 
-def stream_arn(table_description: dict[str, Any]) -> str | None:
-    """The table's current stream, or None when it has none enabled."""
-    spec = table_description.get("StreamSpecification") or {}
-    return table_description.get("LatestStreamArn") if spec.get("StreamEnabled") else None
-
-
 def shard_ids(streams: Any, arn: str) -> list[str]:
     """Every shard of the stream, parents before children, every page of DescribeStream."""
     shards: list[dict[str, Any]] = []

@@ -1,12 +1,13 @@
-"""Create, compare, describe, list and delete tables. Returns data or raises."""
+"""Create, compare, list and delete tables. Returns data or raises."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from ddbtool.errors import AwsError, MissingTableError
 from ddbtool.tables.diff import differences
+from ddbtool.tables.live import describe
 from ddbtool.tables.spec import TableSpec
 
 if TYPE_CHECKING:
@@ -28,30 +29,14 @@ class LoadResult:
 _WAIT: WaiterConfigTypeDef = {"Delay": 1, "MaxAttempts": 600}
 
 
-def describe(client: DynamoDBClient, table: str) -> dict[str, Any] | None:
-    """DescribeTable's `Table`, or None if there is no such table."""
-    try:
-        return client.describe_table(TableName=table)["Table"]  # type: ignore[return-value]
-    except client.exceptions.ResourceNotFoundException:
-        return None
-
-
-def ttl_attribute(client: DynamoDBClient, table: str) -> str | None:
-    """The attribute TTL is enabled on, or None."""
-    ttl = client.describe_time_to_live(TableName=table)["TimeToLiveDescription"]
-    if ttl.get("TimeToLiveStatus") in ("ENABLED", "ENABLING"):
-        return ttl.get("AttributeName")
-    return None
-
-
 def load_table(client: DynamoDBClient, spec: TableSpec) -> LoadResult:
     """Create the table if missing and wait until it is ACTIVE with its TTL set.
 
     An existing table is compared with the definition instead of touched.
     """
-    existing = describe(client, spec.name)
+    existing = describe(client, spec.name, ttl=True)
     if existing is not None:
-        found = differences(spec, existing, ttl_attribute(client, spec.name))
+        found = differences(spec, existing)
         return LoadResult(spec.name, "differs" if found else "up to date", found)
     try:
         client.create_table(**spec.create_request())
@@ -94,57 +79,3 @@ def list_tables(client: DynamoDBClient) -> list[str]:
     """Every table name, every page."""
     paginator = client.get_paginator("list_tables")
     return [name for page in paginator.paginate() for name in page.get("TableNames", [])]
-
-
-def require_table(client: DynamoDBClient, table: str) -> dict[str, Any]:
-    """DescribeTable's `Table`, or MissingTableError suggesting schema-load."""
-    found = describe(client, table)
-    if found is None:
-        raise MissingTableError(f"table {table!r} does not exist here; create it with `ddbtool schema-load`")
-    return found
-
-
-def summary(client: DynamoDBClient, table: str) -> dict[str, Any]:
-    """A plain summary of one table: keys, indexes, billing, stream, TTL, size, status."""
-    found = require_table(client, table)
-    billing = found.get("BillingModeSummary", {}).get("BillingMode", "PROVISIONED")
-    throughput = found.get("ProvisionedThroughput", {})
-    stream = found.get("StreamSpecification") or {}
-
-    def keys(schema: list[dict[str, str]]) -> dict[str, str | None]:
-        roles = {k["KeyType"]: k["AttributeName"] for k in schema}
-        return {"partition": roles.get("HASH"), "sort": roles.get("RANGE")}
-
-    def index(kind: str, raw: dict[str, Any]) -> dict[str, Any]:
-        projection = raw.get("Projection", {})
-        return {
-            "name": raw["IndexName"],
-            "kind": kind,
-            **keys(raw["KeySchema"]),
-            "projection": projection.get("ProjectionType"),
-            "include": projection.get("NonKeyAttributes", []),
-            "status": raw.get("IndexStatus", "ACTIVE"),
-            "item_count": raw.get("ItemCount"),
-        }
-
-    return {
-        "table": found["TableName"],
-        "status": found.get("TableStatus"),
-        "arn": found.get("TableArn"),
-        "key": keys(found["KeySchema"]),
-        "attributes": {a["AttributeName"]: a["AttributeType"] for a in found["AttributeDefinitions"]},
-        "billing": billing,
-        "capacity": (
-            {"read": throughput.get("ReadCapacityUnits"), "write": throughput.get("WriteCapacityUnits")}
-            if billing == "PROVISIONED"
-            else None
-        ),
-        "indexes": [index("global", i) for i in found.get("GlobalSecondaryIndexes") or []]
-        + [index("local", i) for i in found.get("LocalSecondaryIndexes") or []],
-        "stream": stream.get("StreamViewType") if stream.get("StreamEnabled") else None,
-        "stream_arn": found.get("LatestStreamArn"),
-        "ttl": ttl_attribute(client, table),
-        "deletion_protection": bool(found.get("DeletionProtectionEnabled", False)),
-        "item_count": found.get("ItemCount"),
-        "size_bytes": found.get("TableSizeBytes"),
-    }

@@ -2,18 +2,56 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 
-from ddbtool.tables.spec import TableSpec
+from ddbtool.tables.live import LiveTable
+from ddbtool.tables.spec import Capacity, KeySchema, TableSpec
 
 
-def differences(spec: TableSpec, description: dict[str, Any], ttl_attribute: str | None) -> list[str]:
-    """How a live table (DescribeTable output) differs from its definition, one line each.
+class _Index(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def key(self) -> KeySchema: ...
+    @property
+    def projection(self) -> str: ...
+    @property
+    def include(self) -> tuple[str, ...]: ...
+    @property
+    def capacity(self) -> Capacity | None: ...
+
+
+class _Table(Protocol):
+    """What a definition and a live table both say, under the same names."""
+
+    @property
+    def key(self) -> KeySchema: ...
+    @property
+    def attributes(self) -> Mapping[str, str]: ...
+    @property
+    def billing(self) -> str: ...
+    @property
+    def capacity(self) -> Capacity | None: ...
+    @property
+    def global_indexes(self) -> Sequence[_Index]: ...
+    @property
+    def local_indexes(self) -> Sequence[_Index]: ...
+    @property
+    def stream(self) -> str | None: ...
+    @property
+    def ttl(self) -> str | None: ...
+    @property
+    def deletion_protection(self) -> bool: ...
+
+
+def differences(spec: TableSpec, live: LiveTable) -> list[str]:
+    """How a live table (read with its TTL) differs from its definition, one line each.
 
     Empty when the table matches. Tags are not compared.
     """
-    wanted = _comparable(spec.create_request(), spec.ttl)
-    found = _comparable(description, ttl_attribute)
+    wanted = _comparable(spec)
+    found = _comparable(live)
     return [
         f"{field}: the file says {_show(wanted.get(field))}, the table has {_show(found.get(field))}"
         for field in sorted(set(wanted) | set(found))
@@ -25,41 +63,35 @@ def _show(value: Any) -> str:
     return "nothing" if value is None else str(value)
 
 
-def _comparable(table: dict[str, Any], ttl_attribute: str | None) -> dict[str, Any]:
-    billing = (
-        table.get("BillingMode") or table.get("BillingModeSummary", {}).get("BillingMode") or "PROVISIONED"
-    )
-    provisioned = billing == "PROVISIONED"
-    stream = table.get("StreamSpecification") or {}
+def _comparable(table: _Table) -> dict[str, Any]:
+    provisioned = table.billing == "PROVISIONED"
     result: dict[str, Any] = {
-        "key": _keys(table["KeySchema"]),
-        "billing": billing,
-        "stream": stream.get("StreamViewType") if stream.get("StreamEnabled") else None,
-        "ttl": ttl_attribute,
-        "deletion_protection": bool(table.get("DeletionProtectionEnabled", False)),
+        "key": _keys(table.key),
+        "billing": table.billing,
+        "stream": table.stream,
+        "ttl": table.ttl,
+        "deletion_protection": table.deletion_protection,
     }
     if provisioned:
-        result["capacity"] = _units(table.get("ProvisionedThroughput"))
-    types = {a["AttributeName"]: a["AttributeType"] for a in table.get("AttributeDefinitions", [])}
-    for kind, field in (("global index", "GlobalSecondaryIndexes"), ("local index", "LocalSecondaryIndexes")):
-        for index in table.get(field) or []:
-            projection = index.get("Projection", {})
-            shape = [_keys(index["KeySchema"]), projection.get("ProjectionType")]
-            if projection.get("NonKeyAttributes"):
-                shape.append(sorted(projection["NonKeyAttributes"]))
+        result["capacity"] = _units(table.capacity)
+    for kind, indexes in (("global index", table.global_indexes), ("local index", table.local_indexes)):
+        for index in indexes:
+            shape: list[object] = [_keys(index.key), index.projection]
+            if index.include:
+                shape.append(sorted(index.include))
             if provisioned and kind == "global index":
-                shape.append(_units(index.get("ProvisionedThroughput")))
-            result[f"{kind} {index['IndexName']}"] = " ".join(str(part) for part in shape)
-    for name, kind in types.items():
+                shape.append(_units(index.capacity))
+            result[f"{kind} {index.name}"] = " ".join(str(part) for part in shape)
+    for name, kind in table.attributes.items():
         result[f"attribute {name}"] = kind
     return result
 
 
-def _keys(schema: list[dict[str, str]]) -> str:
-    return ", ".join(f"{k['AttributeName']} ({k['KeyType']})" for k in schema)
+def _keys(key: KeySchema) -> str:
+    return ", ".join(f"{name} ({role})" for name, role in zip(key.names, ("HASH", "RANGE"), strict=False))
 
 
-def _units(throughput: dict[str, Any] | None) -> str | None:
-    if not throughput:
+def _units(capacity: Capacity | None) -> str | None:
+    if not capacity:
         return None
-    return f"read {throughput.get('ReadCapacityUnits')} / write {throughput.get('WriteCapacityUnits')}"
+    return f"read {capacity.read} / write {capacity.write}"

@@ -16,6 +16,11 @@ class KeySchema:
     partition: str
     sort: str | None = None
 
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The key's attribute names, partition first."""
+        return (self.partition, self.sort) if self.sort else (self.partition,)
+
     def request(self) -> list[dict[str, str]]:
         keys = [{"AttributeName": self.partition, "KeyType": "HASH"}]
         if self.sort:

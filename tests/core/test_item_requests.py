@@ -19,6 +19,7 @@ from ddbtool.items.partiql import execute, statement_kind
 from ddbtool.items.putinput import check_items, read_items
 from ddbtool.items.single import Update, delete_item, get_item, update_item
 from ddbtool.items.where import filter_expression
+from ddbtool.tables.live import parse
 
 SHOP = {
     "TableName": "shop",
@@ -40,7 +41,7 @@ SHOP = {
         }
     ],
 }
-KEYS = TableKeys.from_description(SHOP)
+KEYS = TableKeys(parse(SHOP))
 KEY = {"pk": {"S": "CUSTOMER#c1"}, "sk": {"S": "ORDER#7"}}
 
 
@@ -232,9 +233,7 @@ def test_where_mini_language() -> None:
 
 
 def test_a_sort_condition_needs_a_sort_key() -> None:
-    hash_only = TableKeys.from_description(
-        {**SHOP, "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}], "GlobalSecondaryIndexes": []}
-    )
+    hash_only = TableKeys(parse({**SHOP, "KeySchema": [SHOP["KeySchema"][1]], "GlobalSecondaryIndexes": []}))
     with pytest.raises(UsageError, match="no sort key"):
         KeyCondition("x", "=", ("y",)).expression(hash_only.key, hash_only, Placeholders())
 

@@ -20,8 +20,9 @@ from ddbtool.items.s3transfer import (
     wait_export,
     wait_import,
 )
-from ddbtool.tables.admin import load_table, summary
+from ddbtool.tables.admin import load_table
 from ddbtool.tables.definition import load_definitions
+from ddbtool.tables.live import require, summary
 
 from ..support import SCHEMAS
 from ..transfer import RICH_ITEM, fast_put, numbered_items
@@ -109,7 +110,7 @@ def test_export_then_import_into_a_new_table(connection: Connection, table: Any,
         0,
     )
     assert describe_import(table, started_import["ImportArn"])["ImportArn"] == started_import["ImportArn"]
-    restored = summary(table, "restored")
+    restored = summary(require(table, "restored"))
     assert restored["key"] == {"partition": "pk", "sort": "sk"}
     assert [i["name"] for i in restored["indexes"]] == ["message-group-sk-index"]
     rich = table.get_item(TableName="restored", Key={"pk": {"S": RICH_ITEM["pk"]}, "sk": {"S": "META"}})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from ddbtool.errors import InputFileError
 from ddbtool.tables.definition import load_definitions
 from ddbtool.tables.diff import differences
+from ddbtool.tables.live import parse
 from ddbtool.tables.spec import TableSpec
 
 from ..support import SCHEMAS
@@ -269,13 +271,14 @@ def test_missing_file(tmp_path: Path) -> None:
 
 def test_differences_name_each_changed_setting(tmp_path: Path) -> None:
     [spec] = load_definitions([write(tmp_path, VALID)])
-    live = spec.create_request() | {
-        "StreamSpecification": {"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"}
-    }
-    live["BillingModeSummary"] = {"BillingMode": live.pop("BillingMode")}
-    assert differences(spec, live, None) == ["stream: the file says nothing, the table has KEYS_ONLY"]
-    assert differences(spec, spec.create_request(), None) == []
-    assert differences(spec, spec.create_request(), "expires") == [
+    described = spec.create_request()
+    described["BillingModeSummary"] = {"BillingMode": described.pop("BillingMode")}
+    same = parse(described)
+    stream = {"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"}
+    streaming = parse(described | {"StreamSpecification": stream})
+    assert differences(spec, streaming) == ["stream: the file says nothing, the table has KEYS_ONLY"]
+    assert differences(spec, same) == []
+    assert differences(spec, replace(same, ttl="expires")) == [
         "ttl: the file says nothing, the table has expires"
     ]
 

@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 
-from ddbtool.errors import NotFoundError
-from ddbtool.tables.admin import delete_table, describe, list_tables, load_table, summary, ttl_attribute
+from ddbtool.errors import NotFoundError, UsageError
+from ddbtool.tables.admin import delete_table, list_tables, load_table
 from ddbtool.tables.definition import load_definitions
+from ddbtool.tables.live import describe, parse, require, summary
 from ddbtool.tables.spec import KeySchema, TableSpec
 
 from ..support import SCHEMAS
@@ -24,15 +25,17 @@ def spec() -> Any:
 def test_load_creates_then_reports_up_to_date(dynamodb: Any, spec: Any) -> None:
     assert load_table(dynamodb, spec).status == "created"
     table = describe(dynamodb, spec.name)
-    assert table is not None and table["TableStatus"] == "ACTIVE"
-    assert [i["IndexName"] for i in table["GlobalSecondaryIndexes"]] == ["message-group-sk-index"]
+    assert table is not None and table.status == "ACTIVE" and table.active
+    assert [i.name for i in table.global_indexes] == ["message-group-sk-index"]
     again = load_table(dynamodb, spec)
     assert (again.status, again.differences) == ("up to date", [])
 
 
 def test_load_sets_ttl(dynamodb: Any, spec: Any) -> None:
     load_table(dynamodb, replace(spec, ttl="expires_at"))
-    assert ttl_attribute(dynamodb, spec.name) == "expires_at"
+    found = require(dynamodb, spec.name, ttl=True)
+    assert (found.ttl, found.ttl_status) == ("expires_at", "ENABLED")
+    assert require(dynamodb, spec.name).ttl is None  # not read unless asked
 
 
 def test_existing_table_that_differs_is_reported_not_changed(dynamodb: Any, spec: Any) -> None:
@@ -41,7 +44,7 @@ def test_existing_table_that_differs_is_reported_not_changed(dynamodb: Any, spec
     assert result.status == "differs"
     assert result.differences == ["stream: the file says NEW_AND_OLD_IMAGES, the table has NEW_IMAGE"]
     table = describe(dynamodb, spec.name)
-    assert table is not None and table["StreamSpecification"]["StreamViewType"] == "NEW_IMAGE"
+    assert table is not None and table.stream == "NEW_IMAGE"
 
 
 def test_delete_waits_until_gone(dynamodb: Any, spec: Any) -> None:
@@ -65,7 +68,7 @@ def test_list_tables_reads_every_page(dynamodb: Any, spec: Any) -> None:
 
 def test_summary(dynamodb: Any, spec: Any) -> None:
     load_table(dynamodb, spec)
-    found = summary(dynamodb, spec.name)
+    found = summary(require(dynamodb, spec.name))
     assert found["key"] == {"partition": "pk", "sort": "sk"}
     assert found["billing"] == "PROVISIONED" and found["capacity"] == {"read": 5, "write": 5}
     assert found["stream"] == "NEW_IMAGE"
@@ -75,4 +78,58 @@ def test_summary(dynamodb: Any, spec: Any) -> None:
 
 def test_summary_of_missing_table_suggests_schema_load(dynamodb: Any) -> None:
     with pytest.raises(NotFoundError, match="schema-load"):
-        summary(dynamodb, "nope")
+        require(dynamodb, "nope")
+
+
+def test_a_description_is_parsed_once_into_typed_fields() -> None:
+    table = parse(
+        {
+            "TableName": "shop",
+            "TableArn": "arn:aws:dynamodb:us-east-1:123456789012:table/shop",
+            "TableStatus": "UPDATING",
+            "KeySchema": [
+                {"AttributeName": "sk", "KeyType": "RANGE"},
+                {"AttributeName": "pk", "KeyType": "HASH"},
+            ],
+            "AttributeDefinitions": [
+                {"AttributeName": "pk", "AttributeType": "S"},
+                {"AttributeName": "sk", "AttributeType": "S"},
+                {"AttributeName": "n", "AttributeType": "N"},
+            ],
+            "BillingModeSummary": {"BillingMode": "PAY_PER_REQUEST"},
+            "ProvisionedThroughput": {"ReadCapacityUnits": 0, "WriteCapacityUnits": 0},
+            "GlobalSecondaryIndexes": [
+                {
+                    "IndexName": "by-n",
+                    "KeySchema": [{"AttributeName": "n", "KeyType": "HASH"}],
+                    "Projection": {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["a"]},
+                    "IndexStatus": "CREATING",
+                }
+            ],
+            "StreamSpecification": {"StreamEnabled": False},
+            "LatestStreamArn": "arn:old-stream",
+            "TableClassSummary": {"TableClass": "STANDARD_INFREQUENT_ACCESS"},
+            "ItemCount": 3,
+        }
+    )
+    assert table.key == KeySchema("pk", "sk") and table.typed(table.key) == (("pk", "S"), ("sk", "S"))
+    assert (table.billing, table.capacity, table.table_class) == (
+        "PAY_PER_REQUEST",
+        None,
+        "STANDARD_INFREQUENT_ACCESS",
+    )
+    [index] = table.global_indexes
+    assert (index.key, index.projection, index.include, index.status) == (
+        KeySchema("n"),
+        "INCLUDE",
+        ("a",),
+        "CREATING",
+    )
+    assert not table.active
+    # A stream turned off leaves its last ARN behind; it is not the table's stream.
+    assert (table.stream, table.stream_arn, table.latest_stream_arn) == (None, None, "arn:old-stream")
+    assert table.key_of("by-n") == KeySchema("n")
+    with pytest.raises(UsageError, match="no index 'nope'"):
+        table.key_of("nope")
+    with pytest.raises(UsageError, match="--consistent"):
+        table.key_of("by-n", consistent=True)

@@ -14,9 +14,10 @@ from ddbtool.apps.cruddur.model import User, group_item, message_item, timestamp
 from ddbtool.apps.cruddur.sending import MAX_MESSAGE_LENGTH, send_message
 from ddbtool.errors import DdbtoolError, NotFoundError, UsageError
 from ddbtool.items.batch import MAX_TRANSACTION_ACTIONS
-from ddbtool.items.streams import read_stream, stream_arn
-from ddbtool.tables.admin import describe, load_table
+from ddbtool.items.streams import read_stream
+from ddbtool.tables.admin import load_table
 from ddbtool.tables.definition import load_definitions
+from ddbtool.tables.live import require
 from ddbtool.values import from_dynamo, to_dynamo
 
 from ..messaging import ANDREW, BAYKO, LONDO, NEW_YEAR_GROUP, USERS, write
@@ -257,7 +258,7 @@ def test_draining_the_stream_reads_every_record(table: Any, streams: Any) -> Non
             table,
             message_item(GROUP, f"m{minute}", BAYKO, f"message {minute}", START + timedelta(minutes=minute)),
         )
-    arn = stream_arn(describe(table, TABLE) or {})
+    arn = require(table, TABLE).stream_arn
     assert arn is not None
     batches = list(read_stream(streams, arn))
     records = [r for batch in batches for r in batch]
@@ -270,7 +271,7 @@ def test_draining_the_stream_reads_every_record(table: Any, streams: Any) -> Non
 
 
 def test_following_the_stream_stops_when_told(table: Any, streams: Any) -> None:
-    arn = stream_arn(describe(table, TABLE) or {})
+    arn = require(table, TABLE).stream_arn
     assert arn is not None
     seen: list[int] = []
     naps: list[float] = []
@@ -287,7 +288,7 @@ def test_following_the_stream_stops_when_told(table: Any, streams: Any) -> None:
 
 def test_no_stream_on_the_table(dynamodb: Any) -> None:
     make_table(dynamodb, stream=False)
-    assert stream_arn(describe(dynamodb, TABLE) or {}) is None
+    assert require(dynamodb, TABLE).stream_arn is None
 
 
 def test_a_move_that_loses_a_race_reads_again_and_still_moves_forward(table: Any) -> None:

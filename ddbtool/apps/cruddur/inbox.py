@@ -220,10 +220,10 @@ def sync_from_stream(
     Drains the stream, or with `follow` tails it until Ctrl-C. Raises UsageError
     when the table has no stream.
     """
-    from ddbtool.items.streams import read_stream, stream_arn
-    from ddbtool.tables.admin import require_table
+    from ddbtool.items.streams import read_stream
+    from ddbtool.tables.live import require
 
-    arn = stream_arn(require_table(client, table))
+    arn = require(client, table).stream_arn
     if arn is None:
         raise UsageError(f"table {table!r} has no stream; add `stream: NEW_IMAGE` to its definition")
     if on_start is not None:

@@ -25,9 +25,8 @@ from ddbtool.apps.cruddur.model import GROUP_PREFIX, KEY_TYPES, TABLE_KEY, User,
 from ddbtool.apps.cruddur.users import DynamoUsers, UserDirectory, require_user
 from ddbtool.errors import DdbtoolError, NotFoundError, UsageError, transient
 from ddbtool.items.batch import transaction_actions
-from ddbtool.items.streams import stream_arn
 from ddbtool.limits import require_valid_items
-from ddbtool.tables.admin import require_table
+from ddbtool.tables.live import require
 from ddbtool.values import to_dynamo
 
 if TYPE_CHECKING:
@@ -83,7 +82,7 @@ def send_message(
     if group_uuid is not None:
         group_uuid = require_uuid(group_uuid, "--group")
     at = now or datetime.now(timezone.utc)
-    has_stream = stream_arn(require_table(client, table)) is not None
+    has_stream = require(client, table).stream_arn is not None
     users = users or DynamoUsers(client, table)
     sender = require_user(users, sender_handle)
 
