@@ -298,15 +298,18 @@ def progress(total: int | None, description: str) -> Iterator[Callable[[int], No
 
 
 @contextmanager
-def status(description: str) -> Iterator[None]:
-    """A spinner and the time so far on stderr while the block runs, if stderr is a terminal."""
+def status(description: str) -> Iterator[Callable[[str], None]]:
+    """A spinner and the time so far on stderr while the block runs, if stderr is a terminal.
+
+    Yields `update(description)`, which changes the text beside the spinner.
+    """
     if not sys.stderr.isatty():
-        yield
+        yield lambda _description: None
         return
     from rich.progress import Progress, SpinnerColumn, TimeElapsedColumn
 
     with Progress(
         SpinnerColumn(), "{task.description}", TimeElapsedColumn(), console=stderr(), transient=True
     ) as bar:
-        bar.add_task(description, total=None)
-        yield
+        task = bar.add_task(description, total=None)
+        yield lambda text: bar.update(task, description=text)

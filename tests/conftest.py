@@ -19,6 +19,7 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.stub import Stubber
 from moto import mock_aws
 from typer.testing import CliRunner
 
@@ -56,6 +57,15 @@ def moto() -> Iterator[None]:
 @pytest.fixture
 def dynamodb(moto: None) -> Any:
     return boto3.client("dynamodb", region_name="us-east-1")
+
+
+@pytest.fixture
+def stubbed() -> Iterator[tuple[Any, Stubber]]:
+    """A DynamoDB client whose answers the test gives, checking each request (botocore's Stubber)."""
+    client = boto3.client("dynamodb", region_name="us-east-1")
+    with Stubber(client) as stubber:
+        yield client, stubber
+        stubber.assert_no_pending_responses()
 
 
 @dataclass

@@ -42,6 +42,22 @@ def schema_load(
     ctx: typer.Context,
     files: Definitions = None,
     dry_run: DryRun = False,
+    plan: Annotated[
+        bool,
+        typer.Option("--plan", help="Show the steps from each live table to its file; change nothing."),
+    ] = False,
+    apply: Annotated[
+        bool, typer.Option("--apply", help="Make those steps, after showing them and asking.")
+    ] = False,
+    replace_indexes: Annotated[
+        bool,
+        typer.Option(
+            "--replace-indexes",
+            help="With --plan/--apply: a global index whose keys or projection changed is deleted "
+            "and created again (its queries fail meanwhile).",
+        ),
+    ] = False,
+    yes: Yes = False,
     output: TableOrJsonOutput = TableOrJson.table,
 ) -> None:
     """Create the tables of YAML definitions and wait until they are ACTIVE.
@@ -50,21 +66,45 @@ def schema_load(
     that already exists and matches its file is "up to date" (exit 0); one that
     differs lists the differences and exits 1.
 
+    --plan lists, for each table, the calls that would bring it to its file, in
+    the order DynamoDB allows, and what each waits for (exit 1 if a change needs
+    the table recreated). --apply makes them, waiting for the table and its
+    indexes between steps; interrupted, run it again. It asks first on a
+    terminal; with no terminal it needs --yes unless the endpoint is loopback.
+
     Examples:
 
     \b
       ddbtool schema-load
       ddbtool schema-load schemas/orders.yaml --prod --region us-east-1
       ddbtool schema-load --dry-run > create-table.json
+      ddbtool schema-load --plan --output json
+      ddbtool schema-load --apply --prod --yes
     """
     from ddbtool.tables.admin import load_table
 
+    if plan and apply:
+        raise UsageError("--plan shows what --apply does: pass one of them")
+    if dry_run and (plan or apply):
+        raise UsageError("--dry-run prints CreateTable requests; --plan shows changes: pass one of them")
+    if replace_indexes and not (plan or apply):
+        raise UsageError("--replace-indexes goes with --plan or --apply")
     connection = connect(ctx)
     specs = definitions(files)
     show_warnings(specs)
     if dry_run:
         # One document per table, each as `aws dynamodb create-table --cli-input-json` takes it.
         render.emit((spec.create_request() for spec in specs), "jsonl")
+        return
+    if plan or apply:
+        from ddbtool.cli import schemaplan
+
+        found = schemaplan.plans(connection, specs, replace_indexes=replace_indexes)
+        if apply:
+            schemaplan.apply(connection, found, output, yes=yes)
+        else:
+            schemaplan.show(found, output)
+            schemaplan.refuse_recreate(found)
         return
     announce(connection, "loading table definitions")
     client = connection.dynamodb()
@@ -81,8 +121,8 @@ def schema_load(
     differing = [r.table for r in results if r.status == "differs"]
     if differing:
         render.error(
-            f"{', '.join(differing)} differ from the definition; ddbtool does not change "
-            "live tables yet: update or recreate them deliberately"
+            f"{', '.join(differing)} differ from the definition: `ddbtool schema-load --plan` "
+            "shows the steps to change them, `--apply` makes them"
         )
         raise typer.Exit(1)
 

@@ -86,8 +86,9 @@ def start_export(
         return client.export_table_to_point_in_time(**request)["ExportDescription"]  # type: ignore[return-value]
     except client.exceptions.PointInTimeRecoveryUnavailableException:
         raise DdbtoolError(
-            f"point-in-time recovery is off for {table}, and S3 exports read from it; turn it on with "
-            f"`{TURN_ON_PITR.format(table=table)}` (billed per GB stored), then export again"
+            f"point-in-time recovery is off for {table}, and S3 exports read from it; turn it on "
+            "(billed per GB stored) with `point_in_time_recovery: true` in its definition and "
+            f"`ddbtool schema-load --apply`, or `{TURN_ON_PITR.format(table=table)}`, then export again"
         ) from None
 
 

@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from ddbtool.errors import AwsError, MissingTableError
+from ddbtool.tables.apply import apply_plan
 from ddbtool.tables.diff import differences
 from ddbtool.tables.live import describe
+from ddbtool.tables.plan import after_create
 from ddbtool.tables.spec import TableSpec
 
 if TYPE_CHECKING:
@@ -30,7 +32,7 @@ _WAIT: WaiterConfigTypeDef = {"Delay": 1, "MaxAttempts": 600}
 
 
 def load_table(client: DynamoDBClient, spec: TableSpec) -> LoadResult:
-    """Create the table if missing and wait until it is ACTIVE with its TTL set.
+    """Create the table if missing and wait until it is ACTIVE with its TTL and backups set.
 
     An existing table is compared with the definition instead of touched.
     """
@@ -44,11 +46,7 @@ def load_table(client: DynamoDBClient, spec: TableSpec) -> LoadResult:
         # Created by someone else between our describe and create: compare instead.
         return load_table(client, spec)
     client.get_waiter("table_exists").wait(TableName=spec.name, WaiterConfig=_WAIT)
-    if spec.ttl:
-        client.update_time_to_live(
-            TableName=spec.name,
-            TimeToLiveSpecification={"Enabled": True, "AttributeName": spec.ttl},
-        )
+    apply_plan(client, after_create(spec))
     return LoadResult(spec.name, "created")
 
 

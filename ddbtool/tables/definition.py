@@ -25,6 +25,7 @@ ATTRIBUTE_TYPES = ("S", "N", "B")
 BILLING_MODES = ("PROVISIONED", "PAY_PER_REQUEST")
 PROJECTIONS = ("ALL", "KEYS_ONLY", "INCLUDE")
 STREAM_VIEWS = ("NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY")
+TABLE_CLASSES = ("STANDARD", "STANDARD_INFREQUENT_ACCESS")
 MAX_GSIS = 20
 MAX_LSIS = 5
 MAX_TAGS = 50
@@ -41,6 +42,8 @@ _TABLE_FIELDS = (
     "stream",
     "ttl",
     "deletion_protection",
+    "table_class",
+    "point_in_time_recovery",
     "tags",
     "entities",
     "access_patterns",
@@ -95,9 +98,9 @@ def parse_definition(document: Any, source: str) -> TableSpec:
     _check_attributes_used(check, doc, attributes, [key, *(i.key for i in (*gsis, *lsis))])
     stream = _choice(check, doc, "stream", "stream", STREAM_VIEWS, None)
     ttl = check.text(doc, "ttl", "ttl")
-    protection = doc.get("deletion_protection", False)
-    if not isinstance(protection, bool):
-        check.add(line_of(doc, "deletion_protection"), "deletion_protection", "expected true or false")
+    protection = _flag(check, doc, "deletion_protection")
+    table_class = _choice(check, doc, "table_class", "table_class", TABLE_CLASSES, "STANDARD")
+    recovery = _flag(check, doc, "point_in_time_recovery")
     tags = _tags(check, doc)
     design = parse_design(check, doc, name or "", attributes, key, [*gsis, *lsis]) if key else Design()
 
@@ -114,7 +117,9 @@ def parse_definition(document: Any, source: str) -> TableSpec:
         local_indexes=tuple(lsis),
         stream=stream,
         ttl=ttl,
-        deletion_protection=protection is True,
+        deletion_protection=protection,
+        table_class=table_class or "STANDARD",
+        point_in_time_recovery=recovery,
         tags=tags,
         entities=design.entities,
         patterns=design.patterns,
@@ -211,6 +216,13 @@ def _choice(
         return value  # type: ignore[no-any-return]
     check.add(line_of(container, key), path, f"{value!r} is not one of {', '.join(choices)}")
     return default
+
+
+def _flag(check: Checker, doc: YamlMap, key: str) -> bool:
+    value = doc.get(key, False)
+    if not isinstance(value, bool):
+        check.add(line_of(doc, key), key, "expected true or false")
+    return value is True
 
 
 def _capacity(check: Checker, container: Any, path: str, billing: str | None) -> Capacity | None:

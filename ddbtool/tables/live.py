@@ -97,7 +97,8 @@ def describe(
     """The live table, or None if there is none of that name.
 
     `ttl`, `backups` (point-in-time recovery) and `tags` each add the call
-    that reads that setting.
+    that reads that setting. An endpoint without that call (DynamoDB Local has
+    neither backups nor tags) leaves the setting None.
     """
     try:
         found = parse(client.describe_table(TableName=name)["Table"])
@@ -110,12 +111,21 @@ def describe(
         if extra["ttl_status"] in ("ENABLED", "ENABLING"):
             extra["ttl"] = described.get("AttributeName")
     if backups:
-        continuous = client.describe_continuous_backups(TableName=name)["ContinuousBackupsDescription"]
-        recovery = continuous.get("PointInTimeRecoveryDescription", {})
-        extra["point_in_time_recovery"] = recovery.get("PointInTimeRecoveryStatus") == "ENABLED"
+        try:
+            continuous = client.describe_continuous_backups(TableName=name)["ContinuousBackupsDescription"]
+        except client.exceptions.ClientError as exc:
+            if not _unsupported(exc):
+                raise
+        else:
+            recovery = continuous.get("PointInTimeRecoveryDescription", {})
+            extra["point_in_time_recovery"] = recovery.get("PointInTimeRecoveryStatus") == "ENABLED"
     if tags:
-        pages = client.get_paginator("list_tags_of_resource").paginate(ResourceArn=found.arn)
-        extra["tags"] = {tag["Key"]: tag["Value"] for page in pages for tag in page.get("Tags", [])}
+        try:
+            pages = client.get_paginator("list_tags_of_resource").paginate(ResourceArn=found.arn)
+            extra["tags"] = {tag["Key"]: tag["Value"] for page in pages for tag in page.get("Tags", [])}
+        except client.exceptions.ClientError as exc:
+            if not _unsupported(exc):
+                raise
     return replace(found, **extra) if extra else found
 
 
@@ -216,3 +226,9 @@ def _index(index: Mapping[str, Any], kind: IndexKind, provisioned: bool) -> Live
         status=index.get("IndexStatus", "ACTIVE"),
         item_count=index.get("ItemCount"),
     )
+
+
+def _unsupported(exc: Exception) -> bool:
+    """Whether the endpoint lacks the operation (DynamoDB Local: backups, tagging)."""
+    code: str = getattr(exc, "response", {}).get("Error", {}).get("Code", "")
+    return code == "UnknownOperationException"

@@ -1,4 +1,4 @@
-"""A table as ddbtool means it: key, indexes, capacity, stream, TTL, tags; and its CreateTable request."""
+"""A table as ddbtool means it: key, indexes, capacity, stream, TTL, tags...; and its CreateTable request."""
 
 from __future__ import annotations
 
@@ -74,6 +74,8 @@ class TableSpec:
     stream: str | None = None
     ttl: str | None = None
     deletion_protection: bool = False
+    table_class: str = "STANDARD"
+    point_in_time_recovery: bool = False  # set after creation: CreateTable cannot
     tags: tuple[tuple[str, str], ...] = ()
     # The design the definition declares (design.py), and what lint only warns about.
     entities: tuple[Entity, ...] = field(default=(), compare=False)
@@ -100,6 +102,8 @@ class TableSpec:
             request["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": self.stream}
         if self.deletion_protection:
             request["DeletionProtectionEnabled"] = True
+        if self.table_class != "STANDARD":
+            request["TableClass"] = self.table_class
         if self.tags:
             request["Tags"] = [{"Key": k, "Value": v} for k, v in self.tags]
         return request

@@ -3,11 +3,9 @@ every name and value, values typed by the table, every page followed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-import boto3
 import pytest
 from botocore.stub import Stubber
 
@@ -43,14 +41,6 @@ SHOP = {
 }
 KEYS = TableKeys(parse(SHOP))
 KEY = {"pk": {"S": "CUSTOMER#c1"}, "sk": {"S": "ORDER#7"}}
-
-
-@pytest.fixture
-def stubbed() -> Iterator[tuple[Any, Stubber]]:
-    client = boto3.client("dynamodb", region_name="us-east-1")
-    with Stubber(client) as stubber:
-        yield client, stubber
-        stubber.assert_no_pending_responses()
 
 
 def test_keys_come_from_the_table_and_are_typed_by_it() -> None:

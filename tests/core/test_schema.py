@@ -293,3 +293,21 @@ def test_a_missing_key_is_reported_once(tmp_path: Path) -> None:
     assert [p for p in found if ": key" in p] == [
         f"{tmp_path / 'table.yaml'}:1: key: missing; this field is required"
     ]
+
+
+def test_table_class_and_point_in_time_recovery(tmp_path: Path) -> None:
+    [plain] = load_definitions([write(tmp_path, VALID)])
+    assert (plain.table_class, plain.point_in_time_recovery) == ("STANDARD", False)
+    assert "TableClass" not in plain.create_request()
+    text = VALID + "table_class: STANDARD_INFREQUENT_ACCESS\npoint_in_time_recovery: true\n"
+    [spec] = load_definitions([write(tmp_path, text)])
+    assert (spec.table_class, spec.point_in_time_recovery) == ("STANDARD_INFREQUENT_ACCESS", True)
+    assert spec.create_request()["TableClass"] == "STANDARD_INFREQUENT_ACCESS"
+
+
+def test_bad_table_class_and_point_in_time_recovery(tmp_path: Path) -> None:
+    path = tmp_path / "table.yaml"
+    assert problems(tmp_path, VALID + "table_class: COLD\npoint_in_time_recovery: yes please\n") == [
+        f"{path}:8: table_class: 'COLD' is not one of STANDARD, STANDARD_INFREQUENT_ACCESS",
+        f"{path}:9: point_in_time_recovery: expected true or false",
+    ]
