@@ -34,9 +34,8 @@ def plans(connection: Connection, specs: list[TableSpec], *, replace_indexes: bo
 
 def show(found: list[TablePlan], output: TableOrJson) -> None:
     """The plans as one table for people, or JSON with each step's exact request."""
-    if output is TableOrJson.json:
-        render.print_json([_plain(plan) for plan in found])
-    else:
+
+    def draw(_: object) -> None:
         rows: list[tuple[Any, ...]] = []
         for plan in found:
             if plan.status == "up to date":
@@ -44,6 +43,8 @@ def show(found: list[TablePlan], output: TableOrJson) -> None:
             rows += [(plan.table, n, s.action, s.change, s.waits_for) for n, s in enumerate(plan.steps, 1)]
             rows += [(plan.table, "", "needs recreate", f"{r.what}: {r.detail}", "") for r in plan.recreate]
         render.print_table(["table", "#", "call", "change", "waits for"], rows, wrap=["change"])
+
+    render.emit([_plain(plan) for plan in found], output, table=draw)
     for plan in found:
         for note in plan.notes:
             render.warn(f"{plan.table}: {note}")
