@@ -39,7 +39,7 @@ def table_keys(client: DynamoDBClient, table: str) -> TableKeys:
     from ddbtool.items.keys import TableKeys
     from ddbtool.tables.live import require
 
-    return TableKeys(require(client, table))
+    return TableKeys.from_live(require(client, table))
 
 
 def print_item(item: dict[str, Any], key: Sequence[str], output: Dump, jmespath: str | None = None) -> None:

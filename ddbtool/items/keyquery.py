@@ -65,7 +65,7 @@ class Selection:
 
 
 def _request(client: DynamoDBClient, selection: Selection, *, count: bool) -> tuple[Key, dict[str, Any]]:
-    keys = TableKeys(require(client, selection.table))
+    keys = TableKeys.from_live(require(client, selection.table))
     key = keys.key_of(selection.index, consistent=selection.consistent)
     placeholders = Placeholders()
     request: dict[str, Any] = {"TableName": selection.table, "ConsistentRead": selection.consistent}

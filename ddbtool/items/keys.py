@@ -44,23 +44,27 @@ class Key:
 class TableKeys:
     """What item commands need of a live table: its key and its indexes' keys, typed."""
 
-    live: LiveTable
+    table: str
+    key: Key
+    types: Mapping[str, str]
+    indexes: Mapping[str, tuple[str, Key]]  # name -> ("global" | "local", its key)
 
-    @property
-    def table(self) -> str:
-        return self.live.name
-
-    @property
-    def key(self) -> Key:
-        return Key(self.live.typed(self.live.key))
-
-    @property
-    def types(self) -> Mapping[str, str]:
-        return self.live.attributes
+    @classmethod
+    def from_live(cls, live: LiveTable) -> TableKeys:
+        indexes = {index.name: (index.kind, Key(live.typed(index.key))) for index in live.indexes}
+        return cls(live.name, Key(live.typed(live.key)), live.attributes, indexes)
 
     def key_of(self, index: str | None, *, consistent: bool = False) -> Key:
         """The key of the table, or of one of its indexes; UsageError for an unknown index."""
-        return Key(self.live.typed(self.live.key_of(index, consistent=consistent)))
+        if not index:
+            return self.key
+        if index not in self.indexes:
+            names = ", ".join(sorted(self.indexes)) or "none"
+            raise UsageError(f"table {self.table!r} has no index {index!r} (its indexes: {names})")
+        kind, key = self.indexes[index]
+        if kind == "global" and consistent:
+            raise UsageError("--consistent does not work on a global index: DynamoDB reads those eventually")
+        return key
 
     def value(self, name: str, text: str) -> Any:
         """`text` as the value of attribute `name`: typed by its definition, else read as YAML."""

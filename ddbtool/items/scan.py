@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from ddbtool.errors import UsageError
+from ddbtool.items.keys import TableKeys
 from ddbtool.tables.live import require
 from ddbtool.values import from_dynamo
 
@@ -54,7 +55,7 @@ def scan(
         raise UsageError("--segments must be 1 or more")
     if limit is not None and limit < 1:
         raise UsageError("--limit must be 1 or more")
-    key = require(client, table).key_of(index, consistent=consistent).names
+    key = TableKeys.from_live(require(client, table)).key_of(index, consistent=consistent).names
     params: dict[str, Any] = {"TableName": table, "ConsistentRead": consistent}
     if index:
         params["IndexName"] = index

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
-from ddbtool.errors import MissingTableError, UsageError
+from ddbtool.errors import MissingTableError
 from ddbtool.tables.spec import Capacity, KeySchema
 
 if TYPE_CHECKING:
@@ -73,18 +73,6 @@ class LiveTable:
     def active(self) -> bool:
         """The table and every global index are ACTIVE: DynamoDB takes the next change."""
         return self.status == "ACTIVE" and all(i.status == "ACTIVE" for i in self.global_indexes)
-
-    def key_of(self, index: str | None, *, consistent: bool = False) -> KeySchema:
-        """The key of the table or of one of its indexes; UsageError for an unknown index."""
-        if not index:
-            return self.key
-        found = {i.name: i for i in self.indexes}
-        if index not in found:
-            names = ", ".join(sorted(found)) or "none"
-            raise UsageError(f"table {self.name!r} has no index {index!r} (its indexes: {names})")
-        if found[index].kind == "global" and consistent:
-            raise UsageError("--consistent does not work on a global index: DynamoDB reads those eventually")
-        return found[index].key
 
     def typed(self, key: KeySchema) -> tuple[tuple[str, str], ...]:
         """A key's attributes, partition first, each with its type."""

@@ -39,7 +39,7 @@ SHOP = {
         }
     ],
 }
-KEYS = TableKeys(parse(SHOP))
+KEYS = TableKeys.from_live(parse(SHOP))
 KEY = {"pk": {"S": "CUSTOMER#c1"}, "sk": {"S": "ORDER#7"}}
 
 
@@ -223,7 +223,9 @@ def test_where_mini_language() -> None:
 
 
 def test_a_sort_condition_needs_a_sort_key() -> None:
-    hash_only = TableKeys(parse({**SHOP, "KeySchema": [SHOP["KeySchema"][1]], "GlobalSecondaryIndexes": []}))
+    hash_only = TableKeys.from_live(
+        parse({**SHOP, "KeySchema": [SHOP["KeySchema"][1]], "GlobalSecondaryIndexes": []})
+    )
     with pytest.raises(UsageError, match="no sort key"):
         KeyCondition("x", "=", ("y",)).expression(hash_only.key, hash_only, Placeholders())
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from ddbtool.errors import NotFoundError, UsageError
+from ddbtool.errors import NotFoundError
 from ddbtool.tables.admin import delete_table, list_tables, load_table
 from ddbtool.tables.definition import load_definitions
 from ddbtool.tables.live import describe, parse, require, summary
@@ -128,8 +128,4 @@ def test_a_description_is_parsed_once_into_typed_fields() -> None:
     assert not table.active
     # A stream turned off leaves its last ARN behind; it is not the table's stream.
     assert (table.stream, table.stream_arn, table.latest_stream_arn) == (None, None, "arn:old-stream")
-    assert table.key_of("by-n") == KeySchema("n")
-    with pytest.raises(UsageError, match="no index 'nope'"):
-        table.key_of("nope")
-    with pytest.raises(UsageError, match="--consistent"):
-        table.key_of("by-n", consistent=True)
+    assert table.typed(table.global_indexes[0].key) == (("n", "N"),)
