@@ -69,11 +69,10 @@ def designs(option: str | None) -> list[TableSpec]:
     return chosen
 
 
-def access_pattern(name: str, option: str | None) -> AccessPattern:
-    """The access pattern called `name` in ./schemas (of the table named, if one is)."""
+def access_pattern(name: str, specs: list[TableSpec]) -> AccessPattern:
+    """The access pattern called `name` in the definitions `designs` gave."""
     import difflib
 
-    specs = designs(option)
     known = {pattern.name: pattern for spec in specs for pattern in spec.patterns}
     if name in known:
         return known[name]

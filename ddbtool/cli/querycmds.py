@@ -264,8 +264,9 @@ def _query_pattern(
     from ddbtool.items.patternquery import plan_read, read
     from ddbtool.project import access_pattern, designs
 
-    show_warnings(designs(table_option))
-    pattern = access_pattern(words[0], table_option)
+    specs = designs(table_option)
+    show_warnings(specs)
+    pattern = access_pattern(words[0], specs)
     planned = plan_read(pattern, words[1:], **options._asdict())
     if explain:
         render.emit(planned.explained(), "json")
@@ -276,7 +277,8 @@ def _query_pattern(
             )
         return
     found = read(connection.dynamodb(), planned)
-    count = print_items(found, output, "query", jmespath)
+    entities = next(spec.entities for spec in specs if spec.name == pattern.table)
+    count = print_items(found, output, "query", jmespath, entities=entities)
     where = f"{pattern.table} index {pattern.index}" if pattern.index else pattern.table
     more = "; there may be more: --all reads every one" if count == planned.limit else ""
     render.info(f"{count} items from {where} ({pattern.name}, {pattern.operation}){more}")

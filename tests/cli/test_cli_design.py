@@ -108,3 +108,12 @@ def test_completion_offers_pattern_names_then_their_parameters(run: Any) -> None
     assert complete(["order"], "") == ["customer_id=", "order_no="]
     assert complete(["order", "customer_id=c1"], "") == ["order_no="]
     assert complete(["nope"], "") == []
+
+
+def test_an_unknown_pattern_suggests_the_near_one(run: Any) -> None:
+    result = run("query", "ordr", "customer_id=c1")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert (
+        result.stderr
+        == "error: no access pattern 'ordr'; did you mean 'order'? `ddbtool patterns` lists them\n"
+    )

@@ -134,6 +134,7 @@ def test_table_output_shows_the_items(shop: Any) -> None:
     found = shop("query", "customer-orders", "customer_id=c1", env={"COLUMNS": "160"})
     assert found.returncode == 0, found.stderr
     assert "ORDER#00000012" in found.stdout and "ORDER#00000007" in found.stdout
+    assert found.stdout.splitlines()[0].strip() == "order"  # shown by entity, as scan shows them
 
 
 def test_explain_prints_the_request_and_calls_nothing(ddbtool: Any, tmp_path: Path) -> None:
