@@ -130,3 +130,10 @@ def test_every_command_has_help_with_an_example() -> None:
     assert {"seed", "scan", "list-conversations", "stream-sync", "local start"} <= set(commands)
     missing = [name for name, command in commands.items() if f"ddbtool {name}" not in (command.help or "")]
     assert missing == []
+
+
+def test_no_module_hard_codes_a_table_name() -> None:
+    # The table comes from TABLE or --table/-t, else DDBTOOL_TABLE, else the one table in
+    # ./schemas (project.table_name), for the toolkit and the apps alike.
+    named = [path for path in sorted(PACKAGE.rglob("*.py")) if "cruddur-messages" in path.read_text()]
+    assert named == []

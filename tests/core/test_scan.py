@@ -14,7 +14,6 @@ import pytest
 from ddbtool import render
 from ddbtool.apps.cruddur.model import (
     GROUP_INDEX,
-    TABLE,
     User,
     group_item,
     message_item,
@@ -27,6 +26,7 @@ from ddbtool.tables.admin import load_table
 from ddbtool.tables.definition import load_definitions
 from ddbtool.values import to_dynamo
 
+from ..messaging import TABLE
 from ..support import SCHEMAS
 
 ANN = User("11111111-1111-4111-8111-111111111111", "ann", "Ann A")

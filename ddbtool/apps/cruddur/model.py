@@ -15,7 +15,6 @@ from typing import Any, Literal
 
 from ddbtool.times import parse_timestamp as parse_timestamp  # the app's times, as the core reads them
 
-TABLE = "cruddur-messages"
 GROUP_INDEX = "message-group-sk-index"
 GROUP_PREFIX = "GRP#"
 MESSAGE_PREFIX = "MSG#"
