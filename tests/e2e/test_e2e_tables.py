@@ -6,9 +6,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+import botocore.session
 import pytest
+from botocore.validate import ParamValidator
 
-from ..support import free_port
+from ..support import SCHEMAS, aws_client, free_port
+from .shop import SHOP
 
 pytestmark = pytest.mark.e2e
 
@@ -110,3 +113,33 @@ def test_local_dynamodb_local_keeps_its_tables_across_a_restart(
         ddbtool("local", "stop", "--port", port, env=env)
     assert not (tmp_path / "dynamodb-local-metadata.json").exists()  # it ran in its own folder
     assert ddbtool("local", "status", "--port", port, env=env).returncode == 1
+
+
+def test_schema_load_dry_run_is_what_create_table_cli_input_json_takes(
+    ddbtool: Any, endpoint: str, tmp_path: Path
+) -> None:
+    (tmp_path / "shop.yaml").write_text(SHOP)
+    unreachable = ["--endpoint-url", f"http://127.0.0.1:{free_port()}"]  # a dry run calls nothing
+    one = ddbtool("schema-load", str(SCHEMAS / "cruddur-messages.yaml"), "--dry-run", *unreachable)
+    assert one.returncode == 0, one.stderr
+    # One table: the whole output is one JSON object, as `--cli-input-json file://FILE` reads it.
+    assert isinstance(json.loads(one.stdout), dict)
+    two = ddbtool(
+        "schema-load", str(SCHEMAS / "cruddur-messages.yaml"), str(tmp_path / "shop.yaml"), "--dry-run"
+    )
+    assert two.returncode == 0, two.stderr
+    requests = [json.loads(line) for line in two.stdout.splitlines()]  # one document a line
+    assert [r["TableName"] for r in requests] == ["cruddur-messages", "shop"]
+    assert requests[0] == json.loads(one.stdout)
+
+    # The AWS CLI checks --cli-input-json against CreateTable's input shape (unknown or
+    # mistyped keys are refused) and sends it as is; so do these two steps.
+    shape = botocore.session.get_session().get_service_model("dynamodb").operation_model("CreateTable")
+    client = aws_client("dynamodb", endpoint)
+    for request in requests:
+        report = ParamValidator().validate(request, shape.input_shape)
+        assert not report.has_errors(), report.generate_report()
+        client.create_table(**request)
+    assert sorted(client.list_tables()["TableNames"]) == ["cruddur-messages", "shop"]
+    described = client.describe_table(TableName="shop")["Table"]
+    assert [i["IndexName"] for i in described["GlobalSecondaryIndexes"]] == ["by-status"]
