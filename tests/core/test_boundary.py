@@ -110,5 +110,10 @@ def test_the_lambda_handler_imports_only_boto3_level_code() -> None:
 def test_no_module_hard_codes_a_table_name() -> None:
     # The table comes from TABLE or --table/-t, else DDBTOOL_TABLE, else the one table in
     # ./schemas (project.table_name), for the toolkit and the apps alike.
-    named = [path for path in sorted(PACKAGE.rglob("*.py")) if "cruddur-messages" in path.read_text()]
+    named = [
+        str(path.relative_to(PACKAGE))
+        for path in sorted(PACKAGE.rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Constant) and node.value == "cruddur-messages"
+    ]
     assert named == []
