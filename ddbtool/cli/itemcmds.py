@@ -11,7 +11,17 @@ import typer
 
 from ddbtool import render
 from ddbtool.cli.app import announce, app, confirm
-from ddbtool.cli.options import Dump, DumpOutput, JmesPath, TableOption, TargetCommand, Yes, connect
+from ddbtool.cli.options import (
+    Dump,
+    DumpOutput,
+    JmesPath,
+    MaxWcu,
+    TableOption,
+    TargetCommand,
+    WriteConcurrency,
+    Yes,
+    connect,
+)
 from ddbtool.errors import UsageError
 from ddbtool.project import table_name
 
@@ -101,13 +111,17 @@ def put(
     if_not_exists: Annotated[
         bool, typer.Option("--if-not-exists", help="Keep an existing item with the same key (a condition).")
     ] = False,
+    concurrency: WriteConcurrency = None,
+    max_wcu: MaxWcu = None,
 ) -> None:
     """Put items: one JSON object, or JSON lines, a JSON array or YAML from a file or stdin.
 
     Every item is checked first (its key present and typed, DynamoDB's rules;
     exit 2 and nothing written, naming file, line and field). Items go in
-    batches of 25, retried until each lands, as seed does. Numbers keep every
-    digit; YAML writes sets (!!set) and binary (!!binary).
+    batches of 25, retried until each lands, as seed does, with its adaptive
+    concurrency and the same --concurrency and --max-wcu. Numbers keep every
+    digit; YAML writes sets (!!set) and binary (!!binary). --if-not-exists puts
+    one item at a time, each with its condition.
 
     Examples:
 
@@ -115,9 +129,12 @@ def put(
       ddbtool put '{"pk": "CUSTOMER#c1", "sk": "PROFILE", "name": "Ada"}'
       ddbtool put -t shop --file orders.jsonl
       cat items.yaml | ddbtool put - --if-not-exists
+      ddbtool put -t shop --file orders.jsonl --max-wcu 200
     """
     from ddbtool.items.putinput import check_items, read_items
 
+    if if_not_exists and (concurrency is not None or max_wcu is not None):
+        raise UsageError("--concurrency and --max-wcu pace batched puts; --if-not-exists puts one at a time")
     connection = connect(ctx)
     table = table_name(table_option)
     text, source = _put_input(item, file)
@@ -137,8 +154,10 @@ def put(
         )
     else:
         from ddbtool.items.batch import write_items
+        from ddbtool.items.pace import Pace
 
-        write_items(client, table, items, keys.key.names, checked=True)  # check_items did
+        pace = Pace(concurrency, max_wcu)
+        write_items(client, table, items, keys.key.names, pace=pace, checked=True)  # check_items did
         render.success(f"put {_count(len(items))} into {table}")
 
 

@@ -195,3 +195,22 @@ def test_sql_reads_and_writes(shop: Any, endpoint: str) -> None:
     deleted = shop("sql", "DELETE FROM \"shop\" WHERE pk = 'CUSTOMER#c7' AND sk = 'ORDER#7'")
     assert deleted.returncode == 0, deleted.stderr
     assert shop("get", "pk=CUSTOMER#c7", "sk=ORDER#7").returncode == 1
+
+
+def test_put_takes_a_write_budget_or_a_fixed_concurrency_and_writes_every_item(
+    shop: Any, tmp_path: Path
+) -> None:
+    for customer, pace in (("c7", ["--max-wcu", "1000"]), ("c8", ["--concurrency", "1"])):
+        orders = tmp_path / f"{customer}.jsonl"
+        lines = (f'{{"pk": "CUSTOMER#{customer}", "sk": "ORDER#{n:03}", "total": {n}}}' for n in range(60))
+        orders.write_text("\n".join(lines) + "\n")
+        result = shop("put", "--file", str(orders), *pace)
+        assert result.returncode == 0, result.stderr
+        assert "put 60 items into shop" in result.stderr
+        assert shop("count", "--pk", f"CUSTOMER#{customer}").stdout == "60\n"
+    refused = shop("put", '{"pk": "CUSTOMER#c9", "sk": "PROFILE"}', "--if-not-exists", "--concurrency", "2")
+    assert refused.returncode == 2
+    assert refused.stderr.splitlines() == [
+        "error: --concurrency and --max-wcu pace batched puts; --if-not-exists puts one at a time"
+    ]
+    assert shop("count", "--pk", "CUSTOMER#c9").stdout == "0\n"
