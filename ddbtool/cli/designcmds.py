@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated
-
-import typer
-
 from ddbtool import render
 from ddbtool.cli.app import app, show_warnings
-from ddbtool.cli.options import JmesPath, TableOption, TableOrJson, TableOrJsonOutput
+from ddbtool.cli.options import Definitions, JmesPath, TableOption, TableOrJson, TableOrJsonOutput
 from ddbtool.project import definitions, designs
 
 
 @app.command("lint", short_help="Check table definitions, their entities and access patterns.")
 def lint(
-    files: Annotated[
-        list[Path] | None,
-        typer.Argument(
-            metavar="FILE",
-            help="Table definition files (default: every *.yaml in ./schemas).",
-            show_default=False,
-        ),
-    ] = None,
+    files: Definitions = None,
 ) -> None:
     """Check table definitions as schema-load, patterns and query do, and call nothing.
 

@@ -14,6 +14,7 @@ import copy
 import functools
 from collections.abc import Callable, Iterable
 from enum import Enum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -261,6 +262,16 @@ MaxWcu = Annotated[
         metavar="N",
         help="Keep consumed write capacity under N units a second, as DynamoDB reports it "
         "(room for a table's live traffic).",
+        show_default=False,
+    ),
+]
+
+
+Definitions = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        metavar="FILE",
+        help="Table definition files (default: every *.yaml in ./schemas).",
         show_default=False,
     ),
 ]

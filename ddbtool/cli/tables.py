@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -11,6 +10,7 @@ from ddbtool import render
 from ddbtool.cli.app import announce, app, confirm, show_warnings
 from ddbtool.cli.completion import complete_table
 from ddbtool.cli.options import (
+    Definitions,
     DryRun,
     JmesPath,
     TableArgument,
@@ -26,15 +26,6 @@ from ddbtool.project import SCHEMAS, definitions, table_name
 
 if TYPE_CHECKING:
     from ddbtool.tables.live import LiveTable
-
-Definitions = Annotated[
-    list[Path] | None,
-    typer.Argument(
-        metavar="FILE",
-        help="Table definition files (default: every *.yaml in ./schemas).",
-        show_default=False,
-    ),
-]
 
 
 @app.command("schema-load", cls=TargetCommand, short_help="Create tables from YAML definitions.")
