@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from ddbtool.errors import UsageError
@@ -60,7 +61,8 @@ def item_problems(
         if not isinstance(name, str) or not name:
             problems.append(ValueProblem((), f"{name!r} is not an attribute name: use non-empty text"))
             continue
-        size += len(name.encode("utf-8")) + _walk(value, (name,), 2, problems)
+        fine = _size_if_fine(value, 2)
+        size += len(name.encode("utf-8")) + (fine if fine is not None else _walk(value, (name,), 2, problems))
     if size > MAX_ITEM_BYTES:
         problems.append(
             ValueProblem((), f"the item is {size:,} bytes; DynamoDB allows at most {MAX_ITEM_BYTES:,}")
@@ -78,6 +80,32 @@ def item_size(item: Mapping[str, Any]) -> int:
     return sum(len(str(name).encode("utf-8")) + _walk(value, (), 2, []) for name, value in item.items())
 
 
+def _size_if_fine(value: Any, level: int) -> int | None:
+    """The size of a value made of text, numbers, maps and lists that DynamoDB accepts, else None.
+
+    The quick pass over every item: where it answers None, `_walk` looks again and
+    says what is wrong and where.
+    """
+    kind = type(value)
+    if kind is str:
+        return len(value.encode("utf-8"))
+    if kind is Decimal:
+        size, wrong = _number_size(value)
+        return None if wrong else size
+    if value is None or kind is bool:
+        return 1
+    if (kind is dict or kind is list) and level <= MAX_LEVELS:
+        total = 3
+        members: Iterable[tuple[Any, Any]] = value.items() if kind is dict else enumerate(value)
+        for name, member in members:
+            member_size = _size_if_fine(member, level + 1)
+            if member_size is None or (kind is dict and type(name) is not str):
+                return None
+            total += member_size + 1 + (len(name.encode("utf-8")) if kind is dict else 0)
+        return total
+    return None
+
+
 def _walk(value: Any, path: tuple[str | int, ...], level: int, problems: list[ValueProblem]) -> int:
     """The size of `value` by DynamoDB's rules; what DynamoDB would refuse goes to `problems`."""
     if isinstance(value, str):
@@ -88,7 +116,7 @@ def _walk(value: Any, path: tuple[str | int, ...], level: int, problems: list[Va
         return _number(value, path, problems)
     if isinstance(value, (bytes, bytearray)):
         return len(value)
-    if isinstance(value, (Mapping, list, tuple)):
+    if isinstance(value, (dict, list, tuple, Mapping)):  # dict before the slower Mapping check
         if level > MAX_LEVELS:
             problems.append(
                 ValueProblem(
@@ -96,7 +124,7 @@ def _walk(value: Any, path: tuple[str | int, ...], level: int, problems: list[Va
                 )
             )
             return 0
-        if isinstance(value, Mapping):
+        if isinstance(value, (dict, Mapping)):
             return 3 + sum(
                 len(str(k).encode("utf-8")) + _walk(v, (*path, str(k)), level + 1, problems) + 1
                 for k, v in value.items()
@@ -119,31 +147,32 @@ def _walk(value: Any, path: tuple[str | int, ...], level: int, problems: list[Va
 
 
 def _number(value: Decimal | int, path: tuple[str | int, ...], problems: list[ValueProblem]) -> int:
-    number = Decimal(value)
-    if not number.is_finite():
-        problems.append(ValueProblem(path, f"{number} is not a number DynamoDB can store"))
-        return 0
-    significant = len("".join(map(str, number.as_tuple().digits)).strip("0")) or 1
-    text = str(number)
-    wrong = None
-    if significant > MAX_DIGITS:
-        wrong = f"{text} has {significant} significant digits; DynamoDB keeps at most {MAX_DIGITS}"
-    elif number and number.adjusted() > MAX_EXPONENT:
-        wrong = f"{text} is too large; DynamoDB numbers stay below 1E+126"
-    elif number and number.adjusted() < MIN_EXPONENT:
-        wrong = f"{text} is too close to zero; DynamoDB numbers are 0 or at least 1E-130"
+    size, wrong = _number_size(Decimal(value))
     if wrong:
         problems.append(ValueProblem(path, wrong))
-    return (significant + 1) // 2 + 1
+    return size
+
+
+def _number_size(number: Decimal) -> tuple[int, str | None]:
+    """A number's size, and why DynamoDB would refuse it (or None)."""
+    if not number.is_finite():
+        return 0, f"{number} is not a number DynamoDB can store"
+    significant = len("".join(map(str, number.as_tuple().digits)).strip("0")) or 1
+    wrong = None
+    if significant > MAX_DIGITS:
+        wrong = f"{number} has {significant} significant digits; DynamoDB keeps at most {MAX_DIGITS}"
+    elif number and number.adjusted() > MAX_EXPONENT:
+        wrong = f"{number} is too large; DynamoDB numbers stay below 1E+126"
+    elif number and number.adjusted() < MIN_EXPONENT:
+        wrong = f"{number} is too close to zero; DynamoDB numbers are 0 or at least 1E-130"
+    return (significant + 1) // 2 + 1, wrong
 
 
 def _key_problems(
     item: Mapping[str, Any], key_types: Mapping[str, str], table_key: Sequence[str]
 ) -> Iterable[ValueProblem]:
-    limits = dict(zip(table_key, KEY_VALUE_BYTES, strict=False))
-    for name in dict.fromkeys([*table_key, *key_types]):
-        kind = key_types.get(name, "")
-        expected = KEY_TYPES.get(kind, "text, a number or binary")
+    limits, rules = _key_rules(tuple(table_key), tuple(key_types.items()))
+    for name, kind, expected in rules:
         value = item.get(name)
         if name not in item:
             if name in limits:  # index keys may be absent: the item is left out of the index
@@ -156,6 +185,19 @@ def _key_problems(
             if not length or (most and length > most):
                 bounds = f"1 to {most} bytes" if most else "at least 1 byte; an index key cannot be empty"
                 yield ValueProblem((), f"key attribute {name!r} must be {bounds}")
+
+
+@cache
+def _key_rules(
+    table_key: tuple[str, ...], key_types: tuple[tuple[str, str], ...]
+) -> tuple[dict[str, int], tuple[tuple[str, str, str], ...]]:
+    """Each key attribute's most bytes (table keys only), and its name, type and the type in words."""
+    types = dict(key_types)
+    rules = []
+    for name in dict.fromkeys([*table_key, *types]):
+        kind = types.get(name, "")
+        rules.append((name, kind, KEY_TYPES.get(kind, "text, a number or binary")))
+    return dict(zip(table_key, KEY_VALUE_BYTES, strict=False)), tuple(rules)
 
 
 def key_name_problem(name: str) -> str | None:

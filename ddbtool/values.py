@@ -113,6 +113,8 @@ def parse_number(text: str) -> Decimal:
 
 def from_yaml(value: Any) -> Any:
     """A loaded YAML value as a plain value: every number a Decimal, no line bookkeeping."""
+    if type(value) is str:  # the most common value, first
+        return value
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, int):

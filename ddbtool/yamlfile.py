@@ -19,24 +19,13 @@ from typing import Any
 import yaml
 
 from ddbtool.errors import InputFileError, Problem
+from ddbtool.gcpause import gc_paused
 from ddbtool.limits import describe_type, set_member_problem
 from ddbtool.values import parse_number
+from ddbtool.yamlevents import NotPlain, load_plain
+from ddbtool.yamltypes import YamlList, YamlMap
 
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class YamlMap(dict[Any, Any]):
-    """A mapping from a YAML file, with the line of the mapping and of each key."""
-
-    line: int = 0
-    key_lines: dict[Any, int]
-
-
-class YamlList(list[Any]):
-    """A list from a YAML file, with the line of the list and of each item."""
-
-    line: int = 0
-    item_lines: list[int]
 
 
 class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
@@ -132,6 +121,18 @@ def load(path: Path) -> Any:
 
 def load_text(text: str, source: str) -> Any:
     """Load one YAML document from text (stdin, an option's value); `source` names it in errors."""
+    with gc_paused():
+        loader = _Loader(text)
+        try:
+            return load_plain(loader, MAX_DEPTH - 2)
+        except NotPlain:
+            pass  # anchors, tags, merge keys or an error: the full loader below
+        finally:
+            loader.dispose()
+        return _load_full(text, source)
+
+
+def _load_full(text: str, source: str) -> Any:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()

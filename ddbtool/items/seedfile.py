@@ -19,18 +19,21 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ddbtool import yamlfile
 from ddbtool.apps import installed
 from ddbtool.errors import InputFileError, Problem
+from ddbtool.gcpause import gc_paused
 from ddbtool.items.batch import show_key_values
 from ddbtool.items.entityseed import SECTION as ENTITIES
 from ddbtool.items.entityseed import entity_items
 from ddbtool.limits import describe_type, item_problems, scalar_type
 from ddbtool.values import from_yaml
-from ddbtool.yamlfile import Checker, YamlList, YamlMap, join, line_of
+from ddbtool.yamlfile import Checker, join, line_of
+from ddbtool.yamltypes import YamlList, YamlMap
 
 if TYPE_CHECKING:
     from ddbtool.tables.design import Entity
@@ -57,7 +60,7 @@ class TableKey:
     def names(self) -> tuple[str, ...]:
         return tuple(name for name, _ in self.attributes)
 
-    @property
+    @cached_property
     def types(self) -> dict[str, str]:
         """Every key attribute of the table and its indexes, with its type."""
         return dict((*self.attributes, *self.indexed))
@@ -160,6 +163,13 @@ def load_seeds(
     definition, or the live table); it is asked once per table. `app_options`
     holds each app's seed option values (by app name), given to its `read_seeds`.
     """
+    with gc_paused():
+        return _load_seeds(paths, key_of, app_options or {})
+
+
+def _load_seeds(
+    paths: Sequence[Path], key_of: KeyLookup, app_options: Mapping[str, Mapping[str, Any]]
+) -> SeedPlan:
     problems: list[Problem] = []
     documents: list[SeedDocument] = []
     fields = ("table", *(name for app in installed() for name in app.seed_sections), ENTITIES, "items")
@@ -179,7 +189,7 @@ def load_seeds(
     seeds: list[SeedItem] = []
     for app in installed():
         if app.read_seeds is not None:
-            seeds.extend(app.read_seeds(documents, **(app_options or {}).get(app.name, {})))
+            seeds.extend(app.read_seeds(documents, **app_options.get(app.name, {})))
     keys: dict[str, TableKey] = {}
     for document in documents:
         if ENTITIES in document.doc and document.table:

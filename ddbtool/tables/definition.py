@@ -19,7 +19,8 @@ from ddbtool.limits import key_name_problem
 from ddbtool.tables.design import Design, parse_design
 from ddbtool.tables.patterndefs import repeated_patterns
 from ddbtool.tables.spec import Capacity, IndexSpec, KeySchema, TableSpec
-from ddbtool.yamlfile import Checker, YamlList, YamlMap, join, line_of
+from ddbtool.yamlfile import Checker, join, line_of
+from ddbtool.yamltypes import YamlList, YamlMap
 
 ATTRIBUTE_TYPES = ("S", "N", "B")
 BILLING_MODES = ("PROVISIONED", "PAY_PER_REQUEST")

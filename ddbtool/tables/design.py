@@ -16,7 +16,8 @@ from ddbtool.tables.patterndefs import parse_patterns
 from ddbtool.tables.patterns import AccessPattern
 from ddbtool.tables.spec import IndexSpec, KeySchema
 from ddbtool.tables.templates import Template, overlap_all
-from ddbtool.yamlfile import Checker, YamlMap, join, line_of
+from ddbtool.yamlfile import Checker, join, line_of
+from ddbtool.yamltypes import YamlMap
 
 ENTITY_FIELDS = ("key", "indexes", "attributes")
 ATTRIBUTE_TYPES = ("S", "N", "B", "BOOL", "SS", "NS", "BS", "M", "L")

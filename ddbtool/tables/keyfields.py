@@ -16,7 +16,8 @@ from typing import Any
 from ddbtool.tables.spec import IndexSpec, KeySchema
 from ddbtool.tables.templates import Template, TemplateError, parse
 from ddbtool.values import parse_number
-from ddbtool.yamlfile import Checker, YamlMap, join, line_of
+from ddbtool.yamlfile import Checker, join, line_of
+from ddbtool.yamltypes import YamlMap
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from ddbtool.errors import Problem
 from ddbtool.tables.keyfields import DesignTable, key_mapping, key_template, named_entries
 from ddbtool.tables.patterns import SORT_CONDITIONS, AccessPattern, KeyPart
-from ddbtool.yamlfile import Checker, YamlList, YamlMap, join, line_of
+from ddbtool.yamlfile import Checker, join, line_of
+from ddbtool.yamltypes import YamlList, YamlMap
 
 if TYPE_CHECKING:
     from ddbtool.tables.spec import TableSpec

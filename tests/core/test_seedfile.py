@@ -7,14 +7,16 @@ import re
 import textwrap
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from ddbtool import limits
 from ddbtool.apps.cruddur.model import parse_timestamp
 from ddbtool.apps.cruddur.seeding import MESSAGING_KEY
 from ddbtool.errors import InputFileError
 from ddbtool.items.seedfile import SeedPlan, TableKey, load_seeds
-from ddbtool.limits import MAX_ITEM_BYTES, item_size
+from ddbtool.limits import MAX_ITEM_BYTES, ValueProblem, item_size
 
 from ..support import ROOT
 
@@ -213,6 +215,43 @@ def test_handles_resolve_across_files(tmp_path: Path) -> None:
     )
     [message] = [s for s in load(users, talk).items if s.kind == "message"]
     assert message.item["user_handle"] == "bob" and message.line == 7
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "text",
+        "",
+        Decimal("1.50"),
+        Decimal("1E+126"),
+        Decimal("NaN"),
+        Decimal("1" * 39),
+        1,
+        True,
+        None,
+        b"\x00",
+        {"a": ["x", {"b": Decimal(2)}]},
+        {1: "a mapping key that is not text"},
+        {"s": {"x", "y"}},
+        [[[[["deep"]]]]],
+        ["fine", set()],
+        [1.5],
+    ],
+)
+def test_the_quick_size_pass_agrees_with_the_full_walk(value: Any) -> None:
+    problems: list[ValueProblem] = []
+    size = limits._walk(value, ("a",), 2, problems)
+    quick = limits._size_if_fine(value, 2)
+    assert quick is None or (quick == size and not problems)
+    assert problems == [] or quick is None
+
+
+def test_nesting_past_the_limit_is_left_to_the_full_walk() -> None:
+    value: Any = "x"
+    for _ in range(40):
+        value = {"m": [value]}
+    assert limits._size_if_fine(value, 2) is None
+    assert limits.item_problems({"pk": "a", "deep": value})
 
 
 def test_item_size_follows_dynamodb_rules() -> None:

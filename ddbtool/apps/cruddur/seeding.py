@@ -40,7 +40,8 @@ from ddbtool.apps.cruddur import model
 from ddbtool.apps.cruddur.model import User
 from ddbtool.apps.cruddur.users import UsersDb
 from ddbtool.items.seedfile import KeyRule, SeedDocument, SeedItem, TableKey, clip, entries
-from ddbtool.yamlfile import Checker, YamlMap, join, line_of
+from ddbtool.yamlfile import Checker, join, line_of
+from ddbtool.yamltypes import YamlMap
 
 if TYPE_CHECKING:
     from ddbtool.items.seed import SeedWrite
