@@ -67,10 +67,10 @@ def _typed(value: Any) -> dict[str, Any]:
 
 def from_dynamo(item: Mapping[str, Any]) -> dict[str, Any]:
     """A typed item (as the low-level client returns it) as plain values, binary as bytes."""
-    return {name: _plain(value) for name, value in item.items()}
+    return {name: from_dynamo_value(value) for name, value in item.items()}
 
 
-def _plain(value: Mapping[str, Any]) -> Any:
+def from_dynamo_value(value: Mapping[str, Any]) -> Any:
     """One typed value as plain, in one pass (TypeDeserializer's, with binary unwrapped)."""
     ((kind, raw),) = value.items()
     if kind == "S":
@@ -78,9 +78,9 @@ def _plain(value: Mapping[str, Any]) -> Any:
     if kind == "N":
         return _number_context().create_decimal(raw)
     if kind == "M":
-        return {name: _plain(inner) for name, inner in raw.items()}
+        return {name: from_dynamo_value(inner) for name, inner in raw.items()}
     if kind == "L":
-        return [_plain(inner) for inner in raw]
+        return [from_dynamo_value(inner) for inner in raw]
     if kind == "BOOL":
         return raw
     if kind == "NULL":

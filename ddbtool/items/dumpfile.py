@@ -32,7 +32,7 @@ from decimal import Decimal, DecimalException
 from pathlib import Path
 from typing import IO, Any, Literal
 
-from ddbtool.values import from_dynamo, json_text
+from ddbtool.values import from_dynamo, from_dynamo_value, json_text
 
 Format = Literal["dynamodb", "plain"]
 FORMATS: tuple[Format, ...] = ("dynamodb", "plain")
@@ -144,6 +144,10 @@ def read_items(path: Path, start_after: int = 0) -> Iterator[tuple[int, dict[str
         yield number + 1, LineError(number + 1, "", f"cannot read on from here: {exc}")
 
 
+# One decoder for every line (json.loads with options builds a new one each call).
+_DECODER = json.JSONDecoder(parse_float=Decimal, parse_int=Decimal)
+
+
 def parse_line(raw: bytes, number: int = 0) -> dict[str, Any]:
     """One line as a plain item; LineError saying what is wrong with it."""
     try:
@@ -151,7 +155,7 @@ def parse_line(raw: bytes, number: int = 0) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise LineError(number, "", "not UTF-8 text") from None
     try:
-        document = json.loads(text, parse_float=Decimal, parse_int=Decimal)
+        document = _DECODER.decode(text)
     except json.JSONDecodeError as exc:
         raise LineError(number, "", f"not JSON: {exc.msg} at column {exc.colno}") from None
     if not isinstance(document, dict):
@@ -167,7 +171,7 @@ def _typed_item(item: Any, number: int) -> dict[str, Any]:
     plain: dict[str, Any] = {}
     for name, value in item.items():
         try:
-            plain.update(from_dynamo({name: typed_from_json(value)}))
+            plain[name] = from_dynamo_value(typed_from_json(value))
         except DecimalException:
             raise LineError(
                 number, name, "not a number DynamoDB can store (text, at most 38 digits)"

@@ -180,7 +180,10 @@ def import_files(
 
     try:
         for position, chunk in _chunks(paths, shape.key, checkpoint, chunk_items):
-            write_items(client, shape.table, chunk, shape.key, on_progress=on_progress, pace=pace)
+            # check_files checked every item against DynamoDB's rules: not done twice.
+            write_items(
+                client, shape.table, chunk, shape.key, on_progress=on_progress, pace=pace, checked=True
+            )
             checkpoint.file, checkpoint.line = position
             checkpoint.items += len(chunk)
             checkpoint.save()
