@@ -374,6 +374,7 @@ def latency_mode(
             {**vars(cell), "items": result.items, "samples": [vars(s) for s in result.samples]}
             for cell, result in results.items()
         ]
+        args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(samples, indent=2))
     return 0
 
