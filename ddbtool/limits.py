@@ -116,7 +116,7 @@ def _walk(value: Any, path: tuple[str | int, ...], level: int, problems: list[Va
         return _number(value, path, problems)
     if isinstance(value, (bytes, bytearray)):
         return len(value)
-    if isinstance(value, (dict, list, tuple, Mapping)):  # dict before the slower Mapping check
+    if isinstance(value, (Mapping, list, tuple)):
         if level > MAX_LEVELS:
             problems.append(
                 ValueProblem(
@@ -124,7 +124,7 @@ def _walk(value: Any, path: tuple[str | int, ...], level: int, problems: list[Va
                 )
             )
             return 0
-        if isinstance(value, (dict, Mapping)):
+        if isinstance(value, Mapping):
             return 3 + sum(
                 len(str(k).encode("utf-8")) + _walk(v, (*path, str(k)), level + 1, problems) + 1
                 for k, v in value.items()

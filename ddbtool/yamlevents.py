@@ -67,6 +67,7 @@ def load_plain(loader: yaml.SafeLoader, max_depth: int) -> Any:
                 value: Any = made.get(text, _NO_KEY)
                 if value is _NO_KEY:
                     value = made[text] = construct(text, plain)
+                line = event.start_mark.line + 1
                 container = False
             elif kind is mapping_start or kind is sequence_start:
                 if event.anchor is not None or event.tag is not None or len(outer) >= max_depth:
@@ -77,7 +78,7 @@ def load_plain(loader: yaml.SafeLoader, max_depth: int) -> Any:
                 else:
                     value = YamlList()
                     value.item_lines = []
-                value.line = event.start_mark.line + 1
+                line = value.line = event.start_mark.line + 1
                 container = True
             elif kind in ends:
                 top, is_list, key, key_line = outer.pop()
@@ -93,7 +94,6 @@ def load_plain(loader: yaml.SafeLoader, max_depth: int) -> Any:
                 return root
             else:  # an alias
                 raise NotPlain
-            line = event.start_mark.line + 1
             if is_list:
                 top.append(value)
                 top.item_lines.append(line)
