@@ -6,7 +6,9 @@ An app is a package that names an `App` under the entry point group
 
 - commands: `register_commands(typer_app)`, the shape of sqlite-utils' hook; a
   command that talks to DynamoDB is made with `cls=TargetCommand` and calls
-  `connect(ctx)` (ddbtool.cli.options), so it takes the target options;
+  `connect(ctx)` (ddbtool.cli.options), so it takes the target options. The
+  app lists them in `commands` (name, one line of help): `ddbtool --help` shows
+  those lines, and the hook runs only when one of them does;
 - seed sections: lists a seed file may hold besides `items`, which the app
   reads into seed items (`read_seeds`) and writes its own way (`write_seeds`);
 - seed options: options the app adds to `seed` (`seed_options`: parameters as
@@ -50,6 +52,8 @@ class App:
 
     name: str
     register_commands: Callable[[typer.Typer], None] | None = None
+    # (name, one line of help) of each command register_commands adds, as --help lists them.
+    commands: tuple[tuple[str, str], ...] = ()
     # The seed file lists the app reads, and the kinds of items they give, in the
     # order `seed` counts them.
     seed_sections: tuple[str, ...] = ()
@@ -62,6 +66,10 @@ class App:
     seed_batch_kinds: tuple[str, ...] = ()
     write_seeds: Callable[[SeedWrite], list[str]] | None = None
     view: Callable[[Mapping[str, Any]], ItemView | None] | None = None
+
+    def __post_init__(self) -> None:
+        if self.register_commands is not None and not self.commands:
+            raise TypeError(f"app {self.name!r} registers commands but lists none in App.commands")
 
 
 @cache

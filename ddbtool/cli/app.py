@@ -13,9 +13,10 @@ import sys
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from typer.core import TyperArgument, TyperGroup, TyperOption
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from ddbtool import render
+from ddbtool.cli import catalog
 from ddbtool.cli.options import target_params
 from ddbtool.errors import DdbtoolError, UsageError, from_botocore
 
@@ -59,11 +60,42 @@ class _Group(TyperGroup):
 
 
 class _RootGroup(_Group):
-    """`ddbtool` itself: it also takes the target options, for every command after it."""
+    """`ddbtool` itself: it also takes the target options, for every command after it.
+
+    Its commands come from the catalog: a command's module is imported, and the
+    command built, when it is looked up, and --help lists the catalog's lines.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.params.extend(target_params())
+        lines = {listed.name: listed.line for listed in catalog.listing()}
+        for name, command in self.commands.items():
+            command.short_help = lines.get(name)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [listed.name for listed in catalog.listing()]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in self.commands:
+            listed = catalog.find(cmd_name)
+            if listed is None:
+                return None
+            listed.load(app)
+            # Typer builds a new root from what `app` now holds; its commands join this one.
+            self.commands.update(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """The commands and their lines, as click lays them out, without loading any."""
+        listed = catalog.listing()
+        limit = formatter.width - 6 - max(len(each.name) for each in listed)
+        rows = [
+            (each.name, TyperCommand(each.name, short_help=each.line).get_short_help_str(limit))
+            for each in listed
+        ]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
 
 class _ReadableArgument(TyperArgument):
@@ -155,15 +187,6 @@ def _root(
 def main() -> None:
     """The console script: `ddbtool`."""
     app()
-
-
-def register_apps() -> None:
-    """Add the commands of every installed app (ddbtool.apps) to the command line."""
-    from ddbtool.apps import installed
-
-    for each in installed():
-        if each.register_commands is not None:
-            each.register_commands(app)
 
 
 def announce(connection: Connection, action: str) -> None:

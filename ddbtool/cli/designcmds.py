@@ -8,7 +8,7 @@ from ddbtool.cli.options import Definitions, JmesPath, TableOption, TableOrJson,
 from ddbtool.project import definitions, designs
 
 
-@app.command("lint", short_help="Check table definitions, their entities and access patterns.")
+@app.command("lint")
 def lint(
     files: Definitions = None,
 ) -> None:
@@ -36,7 +36,7 @@ def lint(
     render.success(f"valid: {', '.join(counts)}" + (f"; {warnings} warnings" if warnings else ""))
 
 
-@app.command("patterns", short_help="List the access patterns the definitions declare.")
+@app.command("patterns")
 def patterns(
     table_option: TableOption = None,
     output: TableOrJsonOutput = TableOrJson.table,

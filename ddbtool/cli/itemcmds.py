@@ -57,7 +57,7 @@ def print_item(item: dict[str, Any], key: Sequence[str], output: Dump, jmespath:
     render.emit(dict(sorted(item.items())), output, leading=key, query=jmespath)
 
 
-@app.command("get", cls=TargetCommand, short_help="Read one item by its primary key.")
+@app.command("get", cls=TargetCommand)
 def get(
     ctx: typer.Context,
     key: KeyArguments,
@@ -88,7 +88,7 @@ def get(
     print_item(item, keys.key.names, output, jmespath)
 
 
-@app.command("put", cls=TargetCommand, short_help="Write items from JSON or YAML.")
+@app.command("put", cls=TargetCommand)
 def put(
     ctx: typer.Context,
     item: Annotated[
@@ -180,7 +180,7 @@ def _put_input(item: str | None, file: Path | None) -> tuple[str, str]:
     return item, "ITEM"
 
 
-@app.command("update", cls=TargetCommand, short_help="Change attributes of one item.")
+@app.command("update", cls=TargetCommand)
 def update(
     ctx: typer.Context,
     key: KeyArguments,
@@ -242,7 +242,7 @@ def update(
     print_item(update_item(client, table, typed, change, upsert=upsert), keys.key.names, output)
 
 
-@app.command("delete", cls=TargetCommand, short_help="Delete one item by its primary key.")
+@app.command("delete", cls=TargetCommand)
 def delete(
     ctx: typer.Context,
     key: KeyArguments,

@@ -57,7 +57,7 @@ class SeedCommand(TargetCommand):
                 self.params.extend(kept_params(each.seed_options(), _seed_options_key(each)))
 
 
-@app.command("seed", cls=SeedCommand, short_help="Write YAML seed data, batched and idempotent.")
+@app.command("seed", cls=SeedCommand)
 def seed(
     ctx: typer.Context,
     files: Annotated[
@@ -129,7 +129,7 @@ def seed(
             render.info(note)
 
 
-@app.command("scan", cls=TargetCommand, short_help="Stream every item of a table.")
+@app.command("scan", cls=TargetCommand)
 def scan(
     ctx: typer.Context,
     table: TableArgument = None,

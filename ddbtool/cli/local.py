@@ -28,7 +28,7 @@ class Engine(str, Enum):
     dynamodb_local = "dynamodb-local"
 
 
-app.add_typer(local_app, name="local", short_help="Run a local endpoint (moto or DynamoDB Local).")
+app.add_typer(local_app, name="local")
 
 Port = Annotated[int, typer.Option("--port", "-p", min=1, max=65535, help="Port on 127.0.0.1.")]
 StateDir = Annotated[

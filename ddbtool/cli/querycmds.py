@@ -145,7 +145,7 @@ Words = Annotated[
 ]
 
 
-@app.command("query", cls=TargetCommand, short_help="Read items by access pattern or key condition.")
+@app.command("query", cls=TargetCommand)
 def query(
     ctx: typer.Context,
     words: Words = None,
@@ -284,7 +284,7 @@ def _query_pattern(
     render.info(f"{count} items from {where} ({pattern.name}, {pattern.operation}){more}")
 
 
-@app.command("count", cls=TargetCommand, short_help="Count items, every page.")
+@app.command("count", cls=TargetCommand)
 def count(
     ctx: typer.Context,
     table_option: TableOption = None,
@@ -329,7 +329,7 @@ def count(
     typer.echo(count_items(connection.dynamodb(), selection, segments=segments))
 
 
-@app.command("sql", cls=TargetCommand, short_help="Run a PartiQL statement.")
+@app.command("sql", cls=TargetCommand)
 def sql(
     ctx: typer.Context,
     statement: Annotated[

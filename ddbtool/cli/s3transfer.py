@@ -114,7 +114,7 @@ ArnArguments = Annotated[
 ]
 
 
-@app.command("export-status", cls=TargetCommand, short_help="Recent S3 exports of a table.")
+@app.command("export-status", cls=TargetCommand)
 def export_status(
     ctx: typer.Context,
     arns: ArnArguments = None,
@@ -144,7 +144,7 @@ def export_status(
     _print_status(found, _EXPORT_FIELDS, output, jmespath)
 
 
-@app.command("import-status", cls=TargetCommand, short_help="Recent S3 imports.")
+@app.command("import-status", cls=TargetCommand)
 def import_status(
     ctx: typer.Context,
     arns: ArnArguments = None,

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from ddbtool.tables.live import LiveTable
 
 
-@app.command("schema-load", cls=TargetCommand, short_help="Create tables from YAML definitions.")
+@app.command("schema-load", cls=TargetCommand)
 def schema_load(
     ctx: typer.Context,
     files: Definitions = None,
@@ -193,7 +193,7 @@ def list_tables(
             render.info(note)
 
 
-@app.command("describe-table", cls=TargetCommand, short_help="Show a table's keys, indexes and settings.")
+@app.command("describe-table", cls=TargetCommand)
 def describe_table(
     ctx: typer.Context,
     table: TableArgument = None,

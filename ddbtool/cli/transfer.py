@@ -40,7 +40,7 @@ NoWait = Annotated[bool, typer.Option("--no-wait", help="Start it and return; se
 Resume = Annotated[bool, typer.Option("--resume", help="Go on from the checkpoint an interrupted run left.")]
 
 
-@app.command("export", cls=TargetCommand, short_help="Every item to a dump file (or to S3 with --s3).")
+@app.command("export", cls=TargetCommand)
 def export(
     ctx: typer.Context,
     table: TableOption = None,
@@ -170,11 +170,7 @@ def export(
     )
 
 
-@app.command(
-    "import",
-    cls=TargetCommand,
-    short_help="Write dump files into a table (or ImportTable from S3 with --s3).",
-)
+@app.command("import", cls=TargetCommand)
 def import_(
     ctx: typer.Context,
     files: Annotated[

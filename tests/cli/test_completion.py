@@ -8,8 +8,12 @@ import pytest
 from typer.main import get_command
 
 from ddbtool.cli import app
+from ddbtool.cli.catalog import load_all
 from ddbtool.cli.completion import complete_table, names_from
 from ddbtool.errors import InputFileError, Problem
+
+# Commands load when looked up; these tests walk them all.
+load_all(app)
 
 DEFINITION = "table: {name}\nattributes: {{pk: S}}\nkey: {{partition: pk}}\n"
 

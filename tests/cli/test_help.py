@@ -15,6 +15,10 @@ from typer.main import get_command
 from typer.testing import CliRunner
 
 from ddbtool.cli import app
+from ddbtool.cli.catalog import load_all
+
+# Commands load when looked up; these tests walk them all.
+load_all(app)
 
 # Typer's type labels (<str>, <list[Path]>) and its braces for required arguments ({user}).
 PYTHON_TYPES = re.compile(

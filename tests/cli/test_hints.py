@@ -19,6 +19,10 @@ from typing import Any
 import typer
 
 from ddbtool.cli import app
+from ddbtool.cli.catalog import load_all
+
+# Commands load when looked up; these tests walk them all.
+load_all(app)
 
 PACKAGE = Path(__file__).resolve().parents[2] / "ddbtool"
 OPTION = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*")

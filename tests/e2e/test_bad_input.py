@@ -18,9 +18,13 @@ import pytest
 import typer
 
 from ddbtool.cli import app
+from ddbtool.cli.catalog import load_all
 from ddbtool.tables.definition import load_definitions
 
 from ..support import SCHEMAS, aws_client, web_server
+
+# Commands load when looked up; these tests walk them all.
+load_all(app)
 
 pytestmark = pytest.mark.e2e
 

@@ -22,7 +22,7 @@ from ddbtool.apps import App
 
 
 def register_commands(cli):
-    @cli.command("note-count", short_help="Count the notes a seed file holds.")
+    @cli.command("note-count")
     def note_count(file: str) -> None:
         """Count the notes of a seed file.
 
@@ -79,6 +79,7 @@ def view(item):
 app = App(
     name="notes",
     register_commands=register_commands,
+    commands=(("note-count", "Count the notes a seed file holds."),),
     seed_sections=("notes",),
     seed_kinds=("note",),
     read_seeds=read_seeds,
@@ -107,6 +108,7 @@ def test_an_app_from_an_entry_point_adds_its_command(
     assert "note-count" not in ddbtool("--help").stdout
     listed = ddbtool("--help", env=with_notes_app)
     assert "note-count" in listed.stdout and "list-conversations" in listed.stdout
+    assert "Count the notes a seed file holds." in listed.stdout
     seeds = tmp_path / "notes.yaml"
     seeds.write_text("table: cruddur-messages\nnotes:\n  - {id: 1, text: one}\n  - {id: 2}\n")
     counted = ddbtool("note-count", str(seeds), env=with_notes_app)

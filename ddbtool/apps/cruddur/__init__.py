@@ -54,6 +54,13 @@ def _view(item: Mapping[str, Any]) -> ItemView | None:
 app = App(
     name="cruddur",
     register_commands=_register_commands,
+    commands=(
+        ("list-conversations", "One user's conversations, newest first."),
+        ("get-conversation", "A conversation's newest messages."),
+        ("update-cognito-ids", "Copy Cognito subs onto users."),
+        ("send-message", "Send a message to a user or into a conversation."),
+        ("stream-sync", "Move group items to their newest message."),
+    ),
     seed_sections=("users", "conversations"),
     seed_kinds=("user", "group", "message"),
     read_seeds=_read_seeds,

@@ -58,9 +58,7 @@ def _when(stored: str) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M %Z")
 
 
-@commands.command(
-    "list-conversations", cls=UsersCommand, short_help="One user's conversations, newest first."
-)
+@commands.command("list-conversations", cls=UsersCommand)
 def list_conversations(
     ctx: typer.Context,
     user: Annotated[str, typer.Argument(help="The user's handle (e.g. andrewbrown) or uuid.")],
@@ -118,7 +116,7 @@ def _conversation_table(found: Iterable[dict[str, Any]]) -> None:
     )
 
 
-@commands.command("get-conversation", cls=TargetCommand, short_help="A conversation's newest messages.")
+@commands.command("get-conversation", cls=TargetCommand)
 def get_conversation(
     ctx: typer.Context,
     message_group_uuid: Annotated[
@@ -181,7 +179,7 @@ def _message_table(messages: Iterable[dict[str, Any]]) -> None:
     )
 
 
-@commands.command("update-cognito-ids", cls=UsersCommand, short_help="Copy Cognito subs onto users.")
+@commands.command("update-cognito-ids", cls=UsersCommand)
 def update_cognito_ids(
     ctx: typer.Context,
     user_pool_id: Annotated[

@@ -96,7 +96,7 @@ def _message_pairs(conversation: str, message: dict[str, Any]) -> None:
     )
 
 
-@commands.command("stream-sync", cls=TargetCommand, short_help="Move group items to their newest message.")
+@commands.command("stream-sync", cls=TargetCommand)
 def stream_sync(
     ctx: typer.Context,
     follow: Annotated[
