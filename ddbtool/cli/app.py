@@ -18,6 +18,7 @@ from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 from ddbtool import render
 from ddbtool.cli import catalog
 from ddbtool.cli.options import target_params
+from ddbtool.cli.paramvalues import runtime_param
 from ddbtool.errors import DdbtoolError, UsageError, from_botocore
 
 if TYPE_CHECKING:
@@ -38,6 +39,16 @@ class _Group(TyperGroup):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _readable_help(self)
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        _quick(self.get_params(ctx))
+        return super().parse_args(ctx, args)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            _quick(command.get_params(ctx))
+        return command
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -67,8 +78,7 @@ class _RootGroup(_Group):
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.params.extend(target_params())
+        super().__init__(*args, **{**kwargs, "params": [*kwargs.get("params", ()), *target_params()]})
         lines = {listed.name: listed.line for listed in catalog.listing()}
         for name, command in self.commands.items():
             command.short_help = lines.get(name)
@@ -81,10 +91,20 @@ class _RootGroup(_Group):
             listed = catalog.find(cmd_name)
             if listed is None:
                 return None
-            listed.load(app)
-            # Typer builds a new root from what `app` now holds; its commands join this one.
-            self.commands.update(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
-        return self.commands.get(cmd_name)
+            self._load([listed])
+        return super().get_command(ctx, cmd_name)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        if args and catalog.find(args[0]) is None:
+            # A typo: Typer suggests the closest of the commands it holds, so it holds them all.
+            self._load(catalog.listing())
+        return super().resolve_command(ctx, args)
+
+    def _load(self, listed: Iterable[catalog.Listed]) -> None:
+        for each in listed:
+            each.load(app)
+        # Typer builds a new root from what `app` now holds; its commands join this one.
+        self.commands.update(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         """The commands and their lines, as click lays them out, without loading any."""
@@ -107,11 +127,29 @@ class _ReadableArgument(TyperArgument):
     def display_type_rich(self, ctx: Any) -> str | None:
         return None
 
+    def get_runtime_param(self) -> Any:
+        return runtime_param(self.type_descriptor, super().get_runtime_param)
+
     def _usage_display_name(self) -> str:
         name = self.display_name_raw
         if self.nargs != 1 and not name.endswith("..."):
             name += "..."
         return name if self.required else f"[{name}]"
+
+
+class _QuickOption(TyperOption):
+    """An option whose plain values skip pydantic (paramvalues.py)."""
+
+    def get_runtime_param(self) -> Any:
+        return runtime_param(self.type_descriptor, super().get_runtime_param)
+
+
+def _quick(params: Iterable[Any]) -> None:
+    """Let Typer's options (the help option and completion flags included) convert plain values
+    without pydantic, just before they parse. Arguments are `_ReadableArgument`s already."""
+    for param in params:
+        if type(param) is TyperOption:
+            param.__class__ = _QuickOption
 
 
 def _readable_help(command: Any) -> None:
