@@ -327,9 +327,7 @@ def _pages(
 ) -> Iterator[Page]:
     """Every page of the segments in `starts`, each from its start key, formatted and encoded."""
     sources = [_segment(client, plan, segment, start, page_size) for segment, start in starts.items()]
-    if len(sources) == 1:
-        return sources[0]()
-    return interleave(sources)
+    return interleave(sources)  # one segment too: its next page is read while this one is written
 
 
 def _segment(

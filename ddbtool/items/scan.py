@@ -1,9 +1,12 @@
 """Read a whole table page by page, as plain items, without holding it in memory.
 
 Pages come from botocore's paginator, which follows LastEvaluatedKey whatever
-ended a page (the 1 MB limit, Limit, or a filter). A parallel scan runs one
-thread per segment; they hand pages to the reader through a bounded queue, so
-at most two pages per segment are held at any time.
+ended a page (the 1 MB limit, Limit, or a filter). Each segment (one, unless
+the scan is parallel) is read in a thread of its own, ahead of the reader
+(unless a limit may make the next page unneeded), so
+that the next page's round trip overlaps writing out this one; the threads hand
+pages over through a bounded queue, so at most two pages per segment are held
+at any time.
 """
 
 from __future__ import annotations
@@ -61,8 +64,12 @@ def scan(
         params["IndexName"] = index
     if limit is not None:
         page_size = min(limit, page_size or limit)
-    if segments == 1:
-        found = pages(client, "scan", params, page_size)
+    if segments == 1 and limit is not None:
+        found = pages(client, "scan", params, page_size)  # no page read that may not be needed
+    elif segments == 1:
+        # A thread reads the next page while this one is written out: the round trip and
+        # the server's work overlap the client's, as the segments of a parallel scan do.
+        found = interleave([lambda: pages(client, "scan", params, page_size)])
     else:
         found = parallel_pages(client, params, segments, page_size)
     return Scan(table, key, items_of(found, limit))
