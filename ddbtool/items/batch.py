@@ -60,7 +60,7 @@ class UnwrittenItemsError(DdbtoolError):
     """Some items were still not written when the retry bound was hit."""
 
     def __init__(self, table: str, keys: Sequence[Mapping[str, Any]], reason: str) -> None:
-        self.table = table
+        self.table, self.reason = table, reason
         self.keys = list(keys)
         shown = "; ".join(show_key_values(key) for key in self.keys[:5])
         more = f" and {len(self.keys) - 5} more" if len(self.keys) > 5 else ""
@@ -80,6 +80,7 @@ def write_items(
     pace: Pace | None = None,
     policy: RetryPolicy | None = None,
     checked: bool = False,
+    stop: threading.Event | None = None,
 ) -> int:
     """Put every item (plain values) into `table`; return how many were written.
 
@@ -91,7 +92,8 @@ def write_items(
     written, for an item DynamoDB would refuse (`checked`: the caller has
     already checked every item with `item_problems`, so it is not done twice); UnwrittenItemsError naming the
     keys not written once a batch stalls `policy.max_stalls` times in a row;
-    other AWS errors propagate.
+    other AWS errors propagate. `stop`, shared with writes running beside this
+    one, is set when any of them fails or is interrupted: then none starts a call.
     """
     policy, pace = policy or RetryPolicy(), pace or Pace()
     _refuse_duplicate_keys(items, key)
@@ -103,7 +105,7 @@ def write_items(
     def write(batch: list[Mapping[str, Any]], stop: threading.Event) -> tuple[list[Mapping[str, Any]], str]:
         return _write_batch(client, table, batch, Attempts(policy, pace, written, stop))
 
-    _run_all(table, batches, write, key, pace.workers)
+    _run_all(table, batches, write, key, pace.workers, stop)
     return len(items)
 
 
@@ -116,6 +118,7 @@ def write_each(
     on_progress: Callable[[int], None] | None = None,
     pace: Pace | None = None,
     policy: RetryPolicy | None = None,
+    stop: threading.Event | None = None,
 ) -> list[T]:
     """Apply `write` to each unit of items (one item, or items an app writes together), a few at once.
 
@@ -123,6 +126,7 @@ def write_each(
     connection or a time-out it is called again, with backoff, up to
     `policy.max_stalls` times in a row. Returns what each call returned, in
     order; raises UnwrittenItemsError naming the items of every unit not done.
+    `stop` is shared as write_items shares it.
     """
     policy, pace = policy or RetryPolicy(), pace or Pace()
     written = _serialised(on_progress)
@@ -150,7 +154,7 @@ def write_each(
         return unit, "no attempt"  # max_stalls < 1
 
     lists = [list(unit) for unit in units]
-    _run_all(table, lists, attempt, key, pace.workers)
+    _run_all(table, lists, attempt, key, pace.workers, stop)
     return [results[id(unit)] for unit in lists]
 
 
@@ -158,14 +162,20 @@ Work = Callable[[list[Mapping[str, Any]], threading.Event], tuple[list[Mapping[s
 
 
 def _run_all(
-    table: str, units: list[list[Mapping[str, Any]]], work: Work, key: Sequence[str], workers: int
+    table: str,
+    units: list[list[Mapping[str, Any]]],
+    work: Work,
+    key: Sequence[str],
+    workers: int,
+    stop: threading.Event | None = None,
 ) -> None:
     """Run `work(unit, stop)` on every unit in `workers` threads; it returns the items left and why.
 
-    After a unit is left unfinished, an error, or Ctrl-C, `stop` is set: calls under
-    way finish, no new one starts. Then UnwrittenItemsError names every item left.
+    After a unit is left unfinished, an error, or Ctrl-C, `stop` is set (here or by
+    writes sharing it): calls under way finish, no new one starts. Then
+    UnwrittenItemsError names every item left.
     """
-    stop = threading.Event()
+    stop = stop or threading.Event()
 
     def run(unit: list[Mapping[str, Any]]) -> tuple[list[Mapping[str, Any]], str]:
         if stop.is_set():
@@ -193,8 +203,13 @@ def _run_all(
             stop.set()
             raise
     if unwritten:
-        first = next((r for r in reasons if r != NOT_ATTEMPTED), reasons[0])
-        raise UnwrittenItemsError(table, [{name: item[name] for name in key} for item in unwritten], first)
+        keys = [{name: item[name] for name in key} for item in unwritten]
+        raise UnwrittenItemsError(table, keys, cause_of(reasons))
+
+
+def cause_of(reasons: Sequence[str]) -> str:
+    """Why items were left, of the reasons each write gives: the first that is not another's stop."""
+    return next((reason for reason in reasons if reason != NOT_ATTEMPTED), reasons[0])
 
 
 def _serialised(on_progress: Callable[[int], None] | None) -> Callable[[int], None]:

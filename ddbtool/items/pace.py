@@ -19,6 +19,7 @@ without waiting.
 
 from __future__ import annotations
 
+import copy
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -160,6 +161,15 @@ class Pace:
     ) -> None:
         self.gate = Concurrency(concurrency, clock=clock)
         self.budget = WriteBudget(max_wcu, clock=clock, sleep=sleep) if max_wcu is not None else None
+
+    def beside(self) -> Pace:
+        """The pace of a few writes running beside this one (an app's, during a seed): calls
+        of their own in flight (START, or fewer if this pace is fixed lower), the same budget.
+
+        Taking turns at this gate, they would wait behind every batch in flight."""
+        other = copy.copy(self)
+        other.gate = Concurrency(START if self.gate.adaptive else min(START, self.gate.limit))
+        return other
 
     @property
     def workers(self) -> int:

@@ -4,19 +4,25 @@ Plain items, and the kinds of app items an app names as batched, belong to the
 seed alone: they go through the batch writer, since BatchWriteItem replaces an
 item whole and the same files give the same items. An app's other items are
 written by the app (`App.write_seeds`), which may converge with what its other
-commands wrote rather than replace it; they go after the batched ones.
+commands wrote rather than replace it. Such writes take round trips one after
+another (a read, then a write), so they run in a thread beside the batches, not
+after them, with calls in flight of their own (`Pace.beside`); a failure or
+Ctrl-C in either stops both (a shared stop signal).
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ddbtool.apps import installed
 from ddbtool.errors import Interrupted
-from ddbtool.items.batch import RetryPolicy, write_items
+from ddbtool.items.batch import RetryPolicy, UnwrittenItemsError, cause_of, write_items
 from ddbtool.items.pace import Pace
 from ddbtool.items.seedfile import PLAIN_KIND
 from ddbtool.tables.live import require
@@ -36,7 +42,8 @@ class SeedWrite:
     table: str
     seeds: Sequence[SeedItem]
     key: Sequence[str]
-    # on_progress, pace and policy, as the batch writer takes them.
+    # on_progress, pace, policy and stop, as the batch writer takes them. write_seeds
+    # runs while the batched items are written, so it must not read them.
     options: Mapping[str, Any]
 
 
@@ -88,13 +95,21 @@ def write_seed(
         on_start(tables)
     done = [0]
 
-    def landed(count: int) -> None:
-        done[0] += count
-        if on_progress is not None:
-            on_progress(count)
+    counting = threading.Lock()
+
+    def landed(count: int) -> None:  # from the batches' threads and the apps' at once
+        with counting:
+            done[0] += count
+            if on_progress is not None:
+                on_progress(count)
 
     # One pace for every table and kind: what it learns carries over.
-    options: dict[str, Any] = {"on_progress": landed, "pace": pace or Pace(), "policy": policy}
+    options: dict[str, Any] = {
+        "on_progress": landed,
+        "pace": pace or Pace(),
+        "policy": policy,
+        "stop": threading.Event(),
+    }
     notes: list[str] = []
     started = time.perf_counter()
     try:
@@ -114,8 +129,7 @@ def _seed_table(
 ) -> list[str]:
     batched = {PLAIN_KIND, *(kind for app in installed() for kind in app.seed_batch_kinds)}
     items = [seed.item for seed in seeds if seed.kind in batched or seed.by_entity]
-    write_items(client, table, items, key, **options, checked=True)  # load_seeds checked them
-    notes: list[str] = []
+    writes = []
     for app in installed():
         own = [
             seed
@@ -123,8 +137,38 @@ def _seed_table(
             if seed.kind in app.seed_kinds and seed.kind not in batched and not seed.by_entity
         ]
         if own and app.write_seeds is not None:
-            notes += app.write_seeds(SeedWrite(client, table, own, key, options))
+            beside = {**options, "pace": options["pace"].beside()}
+            writes.append(partial(app.write_seeds, SeedWrite(client, table, own, key, beside)))
+    failures: list[BaseException] = []
+    notes: list[str] = []
+    with ThreadPoolExecutor(max_workers=max(1, len(writes)), thread_name_prefix="ddbtool-app") as pool:
+        running = [pool.submit(write) for write in writes]
+        try:
+            write_items(client, table, items, key, **options, checked=True)  # load_seeds checked them
+        except BaseException as exc:
+            options["stop"].set()  # the apps' writes start no new call; the pool waits for them
+            failures.append(exc)
+        for future in running:
+            try:
+                notes += future.result()
+            except BaseException as exc:  # the app's failure, or Ctrl-C while waiting for it
+                options["stop"].set()
+                failures.append(exc)
+    if failures:
+        raise _one_failure(table, failures)
     return notes
+
+
+def _one_failure(table: str, failures: list[BaseException]) -> BaseException:
+    """What to raise when the batches or an app's writes failed: Ctrl-C first, then a cause
+    (not a write another one stopped), else every item not written, named at once."""
+    interrupted = [exc for exc in failures if isinstance(exc, KeyboardInterrupt)]
+    causes = [exc for exc in failures if not isinstance(exc, UnwrittenItemsError)]
+    if interrupted or causes:
+        return (interrupted or causes)[0]
+    unwritten = [exc for exc in failures if isinstance(exc, UnwrittenItemsError)]
+    reason = cause_of([exc.reason for exc in unwritten])
+    return UnwrittenItemsError(table, [key for exc in unwritten for key in exc.keys], reason)
 
 
 def update_attributes(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -14,6 +15,7 @@ from ddbtool.errors import DdbtoolError, UsageError
 from ddbtool.items.batch import (
     BATCH_SIZE,
     MAX_TRANSACTION_ACTIONS,
+    NOT_ATTEMPTED,
     RetryPolicy,
     UnwrittenItemsError,
     transaction_actions,
@@ -293,3 +295,13 @@ def test_backoff_is_exponential_capped_and_fully_jittered() -> None:
 
     RetryPolicy(base_seconds=0.5, sleep=sleeps, jitter=jitter).pause(3)
     assert asked == [(0.0, 2.0)] and sleeps.pauses == [1.0]
+
+
+def test_a_write_stopped_beforehand_sends_nothing_and_names_every_item(client: Any) -> None:
+    calls = on_batch_write(client, "before-call", lambda call, **_: None)
+    stop = threading.Event()
+    stop.set()  # another write sharing it failed, or Ctrl-C
+    with pytest.raises(UnwrittenItemsError) as caught:
+        write_items(client, TABLE, items(60), KEY, pace=Pace(2), stop=stop)
+    assert calls == [] and len(caught.value.keys) == 60
+    assert caught.value.reason == NOT_ATTEMPTED

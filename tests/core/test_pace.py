@@ -203,3 +203,13 @@ def test_large_items_reserve_a_unit_for_every_kilobyte() -> None:
     assert write_units({"pk": "a"}) == 1
     assert write_units({"pk": "a", "blob": b"x" * 1024}) == 2
     assert write_units({"pk": "a", "n": Decimal(1), "text": "é" * 2048}) == 5
+
+
+@pytest.mark.parametrize(("concurrency", "beside"), [(None, START), (32, START), (2, 2)])
+def test_writes_beside_a_bulk_write_have_calls_of_their_own_and_share_its_budget(
+    concurrency: int | None, beside: int
+) -> None:
+    pace = Pace(concurrency, max_wcu=100)
+    other = pace.beside()
+    assert other.gate is not pace.gate and not other.gate.adaptive and other.gate.limit == beside
+    assert other.budget is pace.budget
