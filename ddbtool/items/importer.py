@@ -6,22 +6,25 @@ anything DynamoDB's item rules refuse) with its file and line. Only when there
 is none does `import_files` read the files again and write.
 
 Items go to the batch writer (25 a BatchWriteItem, retried, a few batches at
-once) one chunk at a time; after each chunk is acknowledged the checkpoint
-records the file and line reached. `--resume` skips what the checkpoint
+once) a chunk at a time, the next one starting as this one finishes; after
+each chunk is acknowledged, in order, the checkpoint records the file and line
+reached. `--resume` skips what the checkpoint
 vouches for and writes the rest; a chunk cut short is written again whole,
 which changes nothing since a put of the same item is idempotent.
 
 Two lines with the same key: the later one wins, as puts in file order would.
-Chunks are written one after the other; within a chunk only the later of two
-such lines is sent (the batch writer refuses two items with one key, since
-which landed last would depend on timing).
+Within a chunk only the later of two such lines is sent (the batch writer
+refuses two items with one key, since which landed last would depend on
+timing), and a chunk holding a key of the one before it waits for it to land.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -178,15 +181,41 @@ def import_files(
     if on_progress and resumed_from:
         on_progress(resumed_from)
 
+    stop = threading.Event()  # shared by the chunks in flight: one's failure stops the other
+
+    def write(chunk: dict[tuple[Any, ...], dict[str, Any]]) -> None:
+        # check_files checked every item against DynamoDB's rules: not done twice.
+        items = list(chunk.values())
+        write_items(
+            client, shape.table, items, shape.key, on_progress=on_progress, pace=pace, checked=True, stop=stop
+        )
+
+    def done(written: Written) -> None:
+        written.future.result()
+        checkpoint.file, checkpoint.line = written.position
+        checkpoint.items += len(written.chunk)
+        checkpoint.save()
+
+    # A chunk starts while the one before it finishes, so the calls in flight do not drain
+    # to none at every chunk's end; the checkpoint still moves a whole chunk at a time, in
+    # order. A chunk holding a key of the one before waits for it: the later line wins.
+    in_flight: Written | None = None
     try:
-        for position, chunk in _chunks(paths, shape.key, checkpoint, chunk_items):
-            # check_files checked every item against DynamoDB's rules: not done twice.
-            write_items(
-                client, shape.table, chunk, shape.key, on_progress=on_progress, pace=pace, checked=True
-            )
-            checkpoint.file, checkpoint.line = position
-            checkpoint.items += len(chunk)
-            checkpoint.save()
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="ddbtool-chunk") as pool:
+            try:
+                for position, chunk in _chunks(paths, shape.key, checkpoint, chunk_items):
+                    if in_flight is not None and not in_flight.chunk.keys().isdisjoint(chunk):
+                        done(in_flight)
+                        in_flight = None
+                    started = Written(pool.submit(write, chunk), position, chunk)
+                    if in_flight is not None:
+                        done(in_flight)
+                    in_flight = started
+                if in_flight is not None:
+                    done(in_flight)
+            except BaseException:
+                stop.set()  # the chunk still in flight starts no new call; the pool waits for it
+                raise
     except KeyboardInterrupt:
         raise Interrupted(
             f"interrupted after {checkpoint.items:,} items; {checkpoint.path} records the line reached: "
@@ -196,10 +225,19 @@ def import_files(
     return ImportResult(shape.table, checkpoint.items, resumed_from)
 
 
+@dataclass(frozen=True)
+class Written:
+    """A chunk being written, and the (file, line) of its last line."""
+
+    future: Future[None]
+    position: tuple[int, int]
+    chunk: dict[tuple[Any, ...], dict[str, Any]]
+
+
 def _chunks(
     paths: Sequence[Path], key: Sequence[str], checkpoint: ImportCheckpoint, size: int
-) -> Iterator[tuple[tuple[int, int], list[dict[str, Any]]]]:
-    """Chunks of items (the later of two with one key), each with the (file, line) of its last line."""
+) -> Iterator[tuple[tuple[int, int], dict[tuple[Any, ...], dict[str, Any]]]]:
+    """Chunks of items by key (the later of two with one key), each with the (file, line) of its last line."""
     chunk: dict[tuple[Any, ...], dict[str, Any]] = {}
     position = (checkpoint.file, checkpoint.line)
     for index in range(checkpoint.file, len(paths)):
@@ -210,7 +248,7 @@ def _chunks(
             chunk[tuple(repr(found[name]) for name in key)] = found
             position = (index, number)
             if len(chunk) >= size:
-                yield position, list(chunk.values())
+                yield position, chunk
                 chunk = {}
     if chunk:
-        yield position, list(chunk.values())
+        yield position, chunk

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import gzip
 import json
+import threading
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 
 from ddbtool.errors import InputFileError, Interrupted, UsageError
 from ddbtool.items.dumpfile import line_writer
-from ddbtool.items.importer import TableShape, check_files, checkpoint_path, import_files
+from ddbtool.items.importer import ImportCheckpoint, TableShape, check_files, checkpoint_path, import_files
 from ddbtool.items.pace import Pace
 from ddbtool.tables.admin import load_table
 from ddbtool.tables.definition import load_definitions
@@ -96,14 +98,16 @@ def test_import_writes_every_item_exactly_and_removes_its_checkpoint(table: Any,
 def test_ctrl_c_leaves_a_checkpoint_and_resume_writes_the_rest(table: Any, tmp_path: Path) -> None:
     first = write_dump(tmp_path / "one.jsonl", list(numbered_items(70)))
     second = write_dump(tmp_path / "two.jsonl", list(numbered_items(50, start=70)), "plain")
-    calls = []
+    interrupted: list[bool] = []
 
-    def interrupt(**_: Any) -> None:
-        calls.append(1)
-        if len(calls) == 5:  # the fifth chunk of 25 (one call each); the fourth spans both files
+    def interrupt(params: dict[str, Any], **_: Any) -> None:
+        # The fifth chunk of 25 (one call each) starts at item 100; the fourth spans both files.
+        keys = [r["PutRequest"]["Item"]["pk"] for r in params["RequestItems"][TABLE]]
+        if {"S": "ITEM#0000100"} in keys and not interrupted:
+            interrupted.append(True)
             raise KeyboardInterrupt
 
-    table.meta.events.register("before-call.dynamodb.BatchWriteItem", interrupt)
+    table.meta.events.register("before-parameter-build.dynamodb.BatchWriteItem", interrupt)
     with pytest.raises(Interrupted, match="--resume"):
         import_files(table, [first, second], SHAPE, chunk_items=25, pace=Pace(1))
     saved = json.loads(checkpoint_path([first]).read_text())
@@ -132,3 +136,55 @@ def test_the_later_of_two_lines_with_one_key_wins(table: Any, tmp_path: Path) ->
     result = import_files(table, [dump], SHAPE)
     assert result.items == 2
     assert table_items(table)[0]["v"] == "last"
+
+
+def test_the_next_chunk_starts_before_this_one_lands_and_the_checkpoint_keeps_their_order(
+    table: Any, tmp_path: Path
+) -> None:
+    dump = write_dump(tmp_path / "dump.jsonl", list(numbered_items(100)))
+    second_chunk = threading.Event()
+    overlapped: list[bool] = []
+    saved: list[int] = []
+
+    def hold(params: dict[str, Any], **_: Any) -> None:
+        keys = [r["PutRequest"]["Item"]["pk"]["S"] for r in params["RequestItems"][TABLE]]
+        if "ITEM#0000050" in keys:  # the second chunk's first call
+            second_chunk.set()
+        if "ITEM#0000049" in keys:  # the first chunk's last call waits for the second chunk's
+            overlapped.append(second_chunk.wait(10))
+
+    table.meta.events.register("before-parameter-build.dynamodb.BatchWriteItem", hold)
+    real_save = ImportCheckpoint.save
+
+    def save(checkpoint: ImportCheckpoint) -> None:
+        saved.append(checkpoint.items)
+        real_save(checkpoint)
+
+    with patch.object(ImportCheckpoint, "save", save):
+        result = import_files(table, [dump], SHAPE, chunk_items=50, pace=Pace(4))
+    assert overlapped == [True]
+    assert saved == [0, 50, 100] and result.items == 100
+    assert [i["pk"] for i in table_items(table)] == [i["pk"] for i in numbered_items(100)]
+
+
+def test_a_chunk_holding_a_key_of_the_one_before_waits_for_it(table: Any, tmp_path: Path) -> None:
+    items = [{"pk": f"K#{n}", "sk": "1", "v": "first"} for n in range(50)]
+    items += [{"pk": "K#49", "sk": "1", "v": "last"}, *({"pk": f"L#{n}", "sk": "1"} for n in range(49))]
+    dump = write_dump(tmp_path / "dump.jsonl", items)
+    sent: list[str] = []
+    second_chunk = threading.Event()
+
+    def record(params: dict[str, Any], **_: Any) -> None:
+        keys = [r["PutRequest"]["Item"]["pk"]["S"] for r in params["RequestItems"][TABLE]]
+        if "L#0" in keys:
+            second_chunk.set()
+        if "K#48" in keys:  # the first chunk's last call: a second chunk let go would overtake it
+            second_chunk.wait(1)
+        for r in params["RequestItems"][TABLE]:
+            item = r["PutRequest"]["Item"]
+            sent.append(item["pk"]["S"] + item.get("v", {}).get("S", ""))
+
+    table.meta.events.register("before-parameter-build.dynamodb.BatchWriteItem", record)
+    import_files(table, [dump], SHAPE, chunk_items=50, pace=Pace(4))
+    assert sent.index("K#49last") > max(sent.index(f"K#{n}first") for n in range(50))
+    assert next(i for i in table_items(table) if i["pk"] == "K#49")["v"] == "last"
