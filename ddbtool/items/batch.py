@@ -209,7 +209,19 @@ def _run_all(
 
 def cause_of(reasons: Sequence[str]) -> str:
     """Why items were left, of the reasons each write gives: the first that is not another's stop."""
-    return next((reason for reason in reasons if reason != NOT_ATTEMPTED), reasons[0])
+    return next((reason for reason in reasons if reason not in (NOT_ATTEMPTED, INTERRUPTED)), reasons[0])
+
+
+def one_failure(table: str, failures: Sequence[BaseException]) -> BaseException:
+    """What to raise when writes sharing a stop failed: Ctrl-C first, then a cause (not a
+    write another one stopped), else every item not written, named at once."""
+    interrupted = [exc for exc in failures if isinstance(exc, KeyboardInterrupt)]
+    causes = [exc for exc in failures if not isinstance(exc, UnwrittenItemsError)]
+    if interrupted or causes:
+        return (interrupted or causes)[0]
+    unwritten = [exc for exc in failures if isinstance(exc, UnwrittenItemsError)]
+    reason = cause_of([exc.reason for exc in unwritten])
+    return UnwrittenItemsError(table, [key for exc in unwritten for key in exc.keys], reason)
 
 
 def _serialised(on_progress: Callable[[int], None] | None) -> Callable[[int], None]:

@@ -170,7 +170,7 @@ def import_files(
     at the end. Ctrl-C raises Interrupted; other errors leave the
     checkpoint too, so the same command with `resume` goes on.
     """
-    from ddbtool.items.batch import write_items
+    from ddbtool.items.batch import one_failure, write_items
     from ddbtool.items.pace import Pace
 
     pace = pace or Pace()  # one for every chunk: what it learns carries over
@@ -199,23 +199,23 @@ def import_files(
     # A chunk starts while the one before it finishes, so the calls in flight do not drain
     # to none at every chunk's end; the checkpoint still moves a whole chunk at a time, in
     # order. A chunk holding a key of the one before waits for it: the later line wins.
-    in_flight: Written | None = None
+    in_flight: list[Written] = []  # at most two, oldest first
     try:
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="ddbtool-chunk") as pool:
             try:
                 for position, chunk in _chunks(paths, shape.key, checkpoint, chunk_items):
-                    if in_flight is not None and not in_flight.chunk.keys().isdisjoint(chunk):
-                        done(in_flight)
-                        in_flight = None
-                    started = Written(pool.submit(write, chunk), position, chunk)
-                    if in_flight is not None:
-                        done(in_flight)
-                    in_flight = started
-                if in_flight is not None:
-                    done(in_flight)
-            except BaseException:
-                stop.set()  # the chunk still in flight starts no new call; the pool waits for it
-                raise
+                    if in_flight and not in_flight[-1].chunk.keys().isdisjoint(chunk):
+                        done(in_flight.pop())
+                    in_flight.append(Written(pool.submit(write, chunk), position, chunk))
+                    if len(in_flight) == 2:
+                        done(in_flight.pop(0))
+                while in_flight:
+                    done(in_flight.pop(0))
+            except BaseException as exc:
+                stop.set()  # the chunk still in flight starts no new call
+                # Its failure may be the cause of this one (it stopped the other): say the cause.
+                others = [e for e in (w.future.exception() for w in in_flight) if e is not None]
+                raise one_failure(shape.table, [exc, *others]) from None
     except KeyboardInterrupt:
         raise Interrupted(
             f"interrupted after {checkpoint.items:,} items; {checkpoint.path} records the line reached: "

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from ddbtool.apps import installed
 from ddbtool.errors import Interrupted
-from ddbtool.items.batch import RetryPolicy, UnwrittenItemsError, cause_of, write_items
+from ddbtool.items.batch import RetryPolicy, one_failure, write_items
 from ddbtool.items.pace import Pace
 from ddbtool.items.seedfile import PLAIN_KIND
 from ddbtool.tables.live import require
@@ -155,20 +155,8 @@ def _seed_table(
                 options["stop"].set()
                 failures.append(exc)
     if failures:
-        raise _one_failure(table, failures)
+        raise one_failure(table, failures)
     return notes
-
-
-def _one_failure(table: str, failures: list[BaseException]) -> BaseException:
-    """What to raise when the batches or an app's writes failed: Ctrl-C first, then a cause
-    (not a write another one stopped), else every item not written, named at once."""
-    interrupted = [exc for exc in failures if isinstance(exc, KeyboardInterrupt)]
-    causes = [exc for exc in failures if not isinstance(exc, UnwrittenItemsError)]
-    if interrupted or causes:
-        return (interrupted or causes)[0]
-    unwritten = [exc for exc in failures if isinstance(exc, UnwrittenItemsError)]
-    reason = cause_of([exc.reason for exc in unwritten])
-    return UnwrittenItemsError(table, [key for exc in unwritten for key in exc.keys], reason)
 
 
 def update_attributes(

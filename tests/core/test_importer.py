@@ -10,6 +10,7 @@ from typing import Any
 from unittest.mock import patch
 
 import pytest
+from botocore.exceptions import ClientError
 
 from ddbtool.errors import InputFileError, Interrupted, UsageError
 from ddbtool.items.dumpfile import line_writer
@@ -21,6 +22,7 @@ from ddbtool.values import from_dynamo, to_dynamo
 
 from ..support import SCHEMAS
 from ..transfer import RICH_ITEM, numbered_items
+from .test_batch import error_response
 
 TABLE = "cruddur-messages"
 SHAPE = TableShape(TABLE, ("pk", "sk"), {"pk": "S", "sk": "S", "message_group_uuid": "S"})
@@ -188,3 +190,24 @@ def test_a_chunk_holding_a_key_of_the_one_before_waits_for_it(table: Any, tmp_pa
     import_files(table, [dump], SHAPE, chunk_items=50, pace=Pace(4))
     assert sent.index("K#49last") > max(sent.index(f"K#{n}first") for n in range(50))
     assert next(i for i in table_items(table) if i["pk"] == "K#49")["v"] == "last"
+
+
+def test_a_chunk_that_fails_while_the_one_before_is_in_flight_is_named_as_the_cause(
+    table: Any, tmp_path: Path
+) -> None:
+    dump = write_dump(tmp_path / "dump.jsonl", list(numbered_items(200)))
+
+    def answer(params: dict[str, Any], **_: Any) -> Any:
+        requests = json.loads(params["body"])["RequestItems"][TABLE]
+        numbers = [int(r["PutRequest"]["Item"]["pk"]["S"][5:]) for r in requests]
+        if 100 in numbers:  # the second chunk's first call: refused outright
+            return error_response("ValidationException")
+        if max(numbers) < 100:  # the first chunk is throttled until the second's failure stops it
+            return error_response("ProvisionedThroughputExceededException")
+        return None
+
+    table.meta.events.register("before-call.dynamodb.BatchWriteItem", answer)
+    # The first chunk, stopped, is left "interrupted"; what is raised is what stopped it.
+    with pytest.raises(ClientError, match="ValidationException"):
+        import_files(table, [dump], SHAPE, chunk_items=100, pace=Pace(2))
+    assert json.loads(checkpoint_path([dump]).read_text())["items"] == 0
